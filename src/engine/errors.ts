@@ -1,0 +1,39 @@
+/** Where in an input a problem was found. Lines are 1-based physical lines of the file. */
+export interface InputLocation {
+  file: string;
+  line?: number;
+  column?: string;
+}
+
+/**
+ * A problem the user can fix in their input or options. Carries its location as data so each
+ * face (CLI, n8n node) can render it; the message already reads as one clear line.
+ */
+export class InputError extends Error {
+  readonly location: InputLocation | undefined;
+  readonly expected: string | undefined;
+
+  constructor(message: string, location?: InputLocation, expected?: string) {
+    super(InputError.render(message, location, expected));
+    this.name = 'InputError';
+    this.location = location;
+    this.expected = expected;
+  }
+
+  static render(message: string, location?: InputLocation, expected?: string): string {
+    const where = location
+      ? [location.file, location.line !== undefined ? `line ${location.line}` : '', location.column !== undefined ? `column "${location.column}"` : '']
+          .filter(Boolean)
+          .join(', ')
+      : '';
+    return `${where ? `${where}: ` : ''}${message}${expected ? ` (expected ${expected})` : ''}`;
+  }
+}
+
+/** The run was stopped on purpose (cancellation, SIGINT). */
+export class CancelledError extends Error {
+  constructor(message = 'The join was cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
