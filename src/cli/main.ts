@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { promises as fs } from 'fs';
+import { CancelledError, InputError } from '../engine/errors';
+import { runJoin } from '../engine/join/runJoin';
+import { FileSink } from '../engine/output/fileSink';
+import { parseCli, USAGE, UsageError } from './args';
+import { formatSummary, progressBar } from './report';
+
+/** Exit codes: 0 done, 1 bad input, 2 bad usage, 130 interrupted, 70 internal error. */
+async function main(argv: string[]): Promise<number> {
+  let run;
+  try {
+    run = parseCli(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`salary-join: ${error.message}\nTry salary-join --help\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (run === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (run === 'version') {
+    process.stdout.write(`${require('../../package.json').version}\n`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => controller.abort(new CancelledError(`interrupted by ${signal}`));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  const bar = progressBar(!run.quiet);
+  try {
+    const summary = await runJoin(
+      { ...run.options, signal: controller.signal, onProgress: bar.update },
+      {
+        matched: new FileSink(run.out, run.format, run.overwrite, run.options.batchSize),
+        unmatched: new FileSink(run.unmatchedOut, run.format, run.overwrite, run.options.batchSize),
+      },
+    );
+    bar.stop();
+    if (!run.quiet) process.stderr.write(formatSummary(summary, { matched: run.out, unmatched: run.unmatchedOut }) + '\n');
+    if (run.summaryJson) await fs.writeFile(run.summaryJson, JSON.stringify(summary, null, 2) + '\n');
+    return 0;
+  } catch (error) {
+    bar.stop();
+    if (error instanceof InputError) {
+      process.stderr.write(`salary-join: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof CancelledError) {
+      process.stderr.write(`salary-join: ${error.message}; no output was written\n`);
+      return 130;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`salary-join: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

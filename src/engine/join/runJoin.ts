@@ -1,0 +1,253 @@
+import { availableParallelism } from 'os';
+import { Piscina } from 'piscina';
+import { addCodeRow, newCodeTable, reachableCodes, TitleIndexBuilder, type CodeTable, type TitleIndex } from '../build/buildTitleIndex';
+import { WageIndexBuilder, type WageIndex } from '../build/buildWageIndex';
+import { forEachRecord } from '../build/forEachRecord';
+import { type ColumnRequest } from '../dialect/columns';
+import { CancelledError, InputError } from '../errors';
+import {
+  DEFAULT_THRESHOLD,
+  DEFAULT_WAGE_COLUMNS,
+  type JoinOptions,
+  type UnmatchedReason,
+} from '../options';
+import { csvLine, jsonLine, matchedColumns, UNMATCHED_COLUMNS } from '../output/rowFormat';
+import type { OutputChunk, RowSink } from '../output/sink';
+import { planQueries } from '../probe/planQueries';
+import { pairKey, REASONS, type OutputPart, type ProbeRequest, type ProbeSetup } from '../probe/probeQueries';
+import type { ProbeTask, ProbeTaskResult } from '../pool/tasks';
+import { workerFile } from '../pool/workerFile';
+import { openTable } from '../source/openTable';
+import { resolveFiles } from '../source/resolveFiles';
+import { lineAtOffset } from '../source/lineAtOffset';
+import type { JoinSummary } from './summary';
+
+export interface JoinSinks {
+  matched: RowSink;
+  unmatched: RowSink;
+}
+
+const DEFAULT_RANGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The whole join: build the small side on this thread (codes, related titles above the
+ * threshold, the wage rows they can reach), then stream the query table through a worker pool
+ * and write both outputs in query order.
+ */
+export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary> {
+  const started = Date.now();
+  const signal = options.signal;
+  throwIfAborted(signal);
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  if (!Number.isFinite(threshold)) throw new InputError(`threshold ${String(options.threshold)} is not a number`, undefined, 'a number such as 80');
+  const caseInsensitive = options.caseInsensitive ?? false;
+  const includeSelf = options.includeSelf ?? false;
+  const wageColumnNames = (options.wageColumns ?? DEFAULT_WAGE_COLUMNS).map((c) => c.trim()).filter(Boolean);
+  if (wageColumnNames.length === 0) throw new InputError('no wage columns given', undefined, 'at least one wage column name');
+  const columns = options.columns ?? {};
+
+  const [queryFiles, relatedFiles, codeFiles, wageFiles] = await Promise.all([
+    resolveFiles(options.queries.files, 'queries table'),
+    resolveFiles(options.related.files, 'related-titles table'),
+    resolveFiles(options.codes.files, 'codes table'),
+    resolveFiles(options.wages.files, 'wages table'),
+  ]);
+
+  // 1. Codes: title -> code ids.
+  const codeTable: CodeTable = newCodeTable();
+  const codeRead = await forEachRecord('codes table', codeFiles, options.codes, [
+    request('code', columns.codeCode ?? 'code'),
+    request('title', columns.codeTitle ?? 'title'),
+  ], (cur, cols) => addCodeRow(codeTable, cur.text(cols[0]), cur.text(cols[1]), caseInsensitive), signal);
+
+  // 2. Related titles above the threshold -> codes, with path multiplicity.
+  const titleBuilder = new TitleIndexBuilder(codeTable, { threshold, includeSelf, caseInsensitive, countEachCodeOnce: options.countEachCodeOnce ?? false });
+  const scoreName = columns.relatedScore ?? 'score';
+  const relatedRead = await forEachRecord('related-titles table', relatedFiles, options.related, [
+    request('title', columns.relatedTitle ?? 'title'),
+    request('related title', columns.relatedRelatedTitle ?? 'related_title'),
+    request('score', scoreName),
+  ], (cur, cols, table) => titleBuilder.addRow(cur, cols, table.info.path, table.header[cols[2]] ?? scoreName), signal);
+  const titles: TitleIndex = titleBuilder.build();
+
+  // 3. Wage rows of reachable codes, grouped by (code, state).
+  const wageBuilder = new WageIndexBuilder(codeTable, reachableCodes(titles, codeTable.codes.length), wageColumnNames.map((c) => c.toLowerCase()), options.topCodeValue);
+  const wageRead = await forEachRecord('wages table', wageFiles, options.wages, [
+    request('code', ...(columns.wageCode ? [columns.wageCode] : ['occ_code', 'code'])),
+    { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false },
+    { role: 'state code', names: columns.wageStateCode ? [columns.wageStateCode] : ['st', 'prim_state'], required: false },
+    ...wageColumnNames.map((name) => request(`wage column ${name}`, name)),
+  ], (cur, cols, table) => {
+    const area = cols[1] >= 0 ? cols[1] : cols[2];
+    if (area < 0) {
+      throw new InputError(`wages table has no area column; columns are: ${table.header.join(', ')}`, { file: table.info.path, line: table.headerLine }, 'an area_title column, or a state-code column such as st or prim_state');
+    }
+    wageBuilder.addRow(cur, [cols[0], area, ...cols.slice(3)]);
+  }, signal);
+  const wages: WageIndex = wageBuilder.build();
+
+  // 4. Queries through the worker pool.
+  const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+  const setup: ProbeSetup = { titles, wages, caseInsensitive, includeSelf };
+  const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+  const stop = () => void pool.destroy();
+  signal?.addEventListener('abort', stop, { once: true });
+
+  const dedupe = options.dedupePairs ?? false;
+  const out = new OrderedOutput(sinks, matchedColumns(wages.columns), dedupe);
+  const reasonCounts = [0, 0, 0, 0];
+  let queryRows = 0;
+  let rangesRedone = 0;
+  try {
+    await sinks.matched.open(matchedColumns(wages.columns));
+    await sinks.unmatched.open(UNMATCHED_COLUMNS);
+    const rangeBytes = Math.max(1, Math.floor(options.rangeBytes ?? DEFAULT_RANGE_BYTES));
+    const maxInFlight = workers * 2;
+    for (const file of queryFiles) {
+      const table = await openTable(file, options.queries, [
+        request('title', columns.queryTitle ?? 'title'),
+        request('location', ...(columns.queryLocation ? [columns.queryLocation] : ['location', 'state'])),
+      ]);
+      const probeRequest: ProbeRequest = {
+        dialect: table.dialect,
+        columns: [table.columns[0], table.columns[1]],
+        formats: dedupe ? { matched: 'rows', unmatched: 'rows' } : { matched: sinks.matched.format, unmatched: sinks.unmatched.format },
+        withPairKeys: dedupe,
+      };
+      let expectedStart = table.dataOffset;
+      let lineBase = table.dataLine;
+      const accept = async (task: ProbeTask, result: ProbeTaskResult): Promise<void> => {
+        if (task.kind === 'range') {
+          if (expectedStart >= task.end) return; // a record of the previous range covered all of this one
+          if (result.firstStart !== expectedStart) {
+            rangesRedone++;
+            result = await pool.run({ ...task, knownStart: expectedStart }, { signal });
+          }
+          expectedStart = result.next;
+        }
+        if (result.error) {
+          const line = task.kind === 'range' ? await lineAtOffset(file, result.error.offset) : lineBase + result.error.line - 1;
+          throw queryError(file, line, result.error, table.header, probeRequest.columns);
+        }
+        if (task.kind === 'chunk') lineBase += result.linesConsumed;
+        queryRows += result.records;
+        result.reasons.forEach((n, i) => (reasonCounts[i] += n));
+        await out.write(result);
+        options.onProgress?.({ stage: 'queries', bytesDone: task.kind === 'range' ? task.end : 0, bytesTotal: table.info.size, rows: queryRows });
+      };
+      const inFlight: { task: ProbeTask; result: Promise<ProbeTaskResult> }[] = [];
+      for await (const task of planQueries(table, probeRequest, rangeBytes)) {
+        throwIfAborted(signal);
+        const result = pool.run(task, { signal, transferList: task.kind === 'chunk' ? [task.data.buffer as ArrayBuffer] : undefined });
+        result.catch(() => undefined); // awaited in order below; this only silences early rejections
+        inFlight.push({ task, result });
+        if (inFlight.length >= maxInFlight) {
+          const head = inFlight.shift()!;
+          await accept(head.task, await head.result);
+        }
+      }
+      while (inFlight.length > 0) {
+        const head = inFlight.shift()!;
+        await accept(head.task, await head.result);
+      }
+    }
+    await sinks.matched.close();
+    await sinks.unmatched.close();
+  } catch (error) {
+    await Promise.all([sinks.matched.abort(), sinks.unmatched.abort()]);
+    if (signal?.aborted) throw signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new CancelledError();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    await pool.destroy();
+  }
+
+  const unmatchedByReason = Object.fromEntries(REASONS.map((r, i) => [r, reasonCounts[i]])) as Record<UnmatchedReason, number>;
+  return {
+    queries: { files: queryFiles.length, rows: queryRows },
+    related: { files: relatedRead.files, rows: relatedRead.records, aboveThreshold: titleBuilder.rowsAboveThreshold, titles: titles.titles.length },
+    codes: { files: codeRead.files, rows: codeRead.records, distinctCodes: codeTable.codes.length },
+    wages: {
+      files: wageRead.files,
+      rows: wageRead.records,
+      kept: wageBuilder.stats.rowsKept,
+      withoutReachableCode: wageBuilder.stats.rowsWithoutKnownCode,
+      outsideAnyState: wageBuilder.stats.rowsOutsideAnyState,
+    },
+    matched: out.matched,
+    unmatched: out.unmatched,
+    unmatchedByReason,
+    missingWageCells: wageBuilder.stats.missingCells,
+    invalidWageCells: wageBuilder.stats.invalidCells,
+    duplicatePairsDropped: out.duplicatesDropped,
+    rangesRedone,
+    workers,
+    wallMs: Date.now() - started,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+function request(role: string, ...names: string[]): ColumnRequest {
+  return { role, names, required: true };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError();
+}
+
+function queryError(file: string, line: number, error: NonNullable<ProbeTaskResult['error']>, header: string[], columns: [number, number]): InputError {
+  if (error.kind === 'too_few_fields') {
+    const needed = Math.max(...columns) + 1;
+    return new InputError(`query row has ${error.field} field${error.field === 1 ? '' : 's'}`, { file, line, column: header[Math.min(error.field, needed - 1)] }, `at least ${needed} fields`);
+  }
+  const what = error.kind === 'unterminated_quote' ? 'a quoted field is never closed' : 'text follows a closing quote';
+  return new InputError(`queries table: ${what}`, { file, line, column: header[error.field] }, 'RFC 4180 quoting');
+}
+
+/**
+ * Writes worker results to the sinks in order. With pair dedupe on, rows arrive as objects with
+ * their pair keys and are formatted here after dropping repeats (the set of seen pairs grows
+ * with the number of distinct pairs: the price of the option).
+ */
+class OrderedOutput {
+  matched = 0;
+  unmatched = 0;
+  duplicatesDropped = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly sinks: JoinSinks,
+    private readonly matchedCols: string[],
+    private readonly dedupe: boolean,
+  ) {}
+
+  async write(result: ProbeTaskResult): Promise<void> {
+    const matched = this.dedupe ? this.dropRepeats(result.matched, this.sinks.matched, this.matchedCols) : toChunk(result.matched);
+    const unmatched = this.dedupe ? this.dropRepeats(result.unmatched, this.sinks.unmatched, UNMATCHED_COLUMNS) : toChunk(result.unmatched);
+    this.matched += matched.rows;
+    this.unmatched += unmatched.rows;
+    if (matched.rows > 0) await this.sinks.matched.write(matched);
+    if (unmatched.rows > 0) await this.sinks.unmatched.write(unmatched);
+  }
+
+  private dropRepeats(part: OutputPart, sink: RowSink, columns: string[]): OutputChunk {
+    const kept: Record<string, string | number | null>[] = [];
+    const objects = part.objects ?? [];
+    for (let i = 0; i < objects.length; i++) {
+      const key = part.pairKeys?.[i] ?? pairKey(String(objects[i].title), String(objects[i].location));
+      if (this.seen.has(key)) {
+        this.duplicatesDropped++;
+        continue;
+      }
+      this.seen.add(key);
+      kept.push(objects[i]);
+    }
+    if (sink.format === 'rows') return { rows: kept.length, objects: kept };
+    const format = sink.format === 'csv' ? (row: Record<string, string | number | null>) => csvLine(columns.map((c) => row[c])) : (row: Record<string, string | number | null>) => jsonLine(columns, columns.map((c) => row[c]));
+    return { rows: kept.length, bytes: Buffer.from(kept.map(format).join(''), 'utf8') };
+  }
+}
+
+function toChunk(part: OutputPart): OutputChunk {
+  return { rows: part.rows, bytes: part.bytes, objects: part.objects };
+}

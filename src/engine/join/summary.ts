@@ -1,0 +1,28 @@
+import type { UnmatchedReason } from '../options';
+
+export interface TableSummary {
+  files: number;
+  rows: number;
+}
+
+/** What a run did, for the CLI's closing report and the node's summary item. */
+export interface JoinSummary {
+  queries: TableSummary;
+  related: TableSummary & { aboveThreshold: number; titles: number };
+  codes: TableSummary & { distinctCodes: number };
+  wages: TableSummary & { kept: number; withoutReachableCode: number; outsideAnyState: number };
+  matched: number;
+  unmatched: number;
+  unmatchedByReason: Record<UnmatchedReason, number>;
+  /** Wage cells that were empty or a marker (*, **, #, ~, N/A) in the kept wage rows. */
+  missingWageCells: number;
+  /** Wage cells that were neither a number nor a known marker; treated as missing. */
+  invalidWageCells: number;
+  /** Query rows dropped as repeats of an earlier (title, location) pair (dedupe option). */
+  duplicatePairsDropped: number;
+  /** Byte ranges whose guessed start fell inside a quoted field and were scanned again. */
+  rangesRedone: number;
+  workers: number;
+  wallMs: number;
+  peakRssMB: number;
+}

@@ -1,0 +1,23 @@
+import type { RowFormat } from './rowFormat';
+
+/** Rows leaving the engine, already in the sink's format and in query order. */
+export interface OutputChunk {
+  rows: number;
+  /** CSV or JSON-lines bytes, for sinks whose format is 'csv' or 'jsonl'. */
+  bytes?: Uint8Array;
+  /** Row objects, for sinks whose format is 'rows'. */
+  objects?: Record<string, string | number | null>[];
+}
+
+/**
+ * Where one output (matched or unmatched) goes. The engine calls open once, write in order,
+ * then close on success or abort on any failure or cancellation; a sink must leave nothing
+ * that looks complete after abort.
+ */
+export interface RowSink {
+  readonly format: RowFormat;
+  open(columns: string[]): Promise<void>;
+  write(chunk: OutputChunk): Promise<void>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}

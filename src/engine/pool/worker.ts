@@ -1,0 +1,124 @@
+import { closeSync, openSync, readSync } from 'fs';
+import { transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { QueryProber, type OutputPart, type ProbeOutput, type ProbeSetup } from '../probe/probeQueries';
+import { nextLineStart } from '../scan/scanRecords';
+import type { ChunkTask, ProbeTask, ProbeTaskResult, RangeTask } from './tasks';
+
+/** Bytes read past a range's end up front, so most ranges finish their last record in one read. */
+const TAIL_BYTES = 64 * 1024;
+
+let prober: QueryProber | undefined;
+const files = new Map<string, number>();
+
+export default function runTask(task: ProbeTask): Transferred {
+  prober ??= new QueryProber(workerData as ProbeSetup);
+  const result = task.kind === 'range' ? probeRange(prober, task) : probeChunk(prober, task);
+  const buffers = [result.matched.bytes, result.unmatched.bytes].filter((b): b is Uint8Array => b !== undefined).map((b) => b.buffer as ArrayBuffer);
+  return new Transferred(result, buffers);
+}
+
+function probeChunk(prober: QueryProber, task: ChunkTask): ProbeTaskResult {
+  const out = prober.probe(task.data, 0, task.data.length, true, task.data.length, 1, task.request);
+  return { ...out, firstStart: 0, linesConsumed: out.line - 1 };
+}
+
+/**
+ * Guesses the first record start after task.start (the byte before it must end a line) unless
+ * one is known; the main thread checks the guess against the previous range's end and redoes
+ * the range when a quoted field spanned the cut.
+ */
+function probeRange(prober: QueryProber, task: RangeTask): ProbeTaskResult {
+  const fd = fileDescriptor(task.path);
+  let base = task.knownStart ?? Math.max(0, task.start - 1);
+  let buf = readAt(fd, base, Math.min(task.end + TAIL_BYTES, task.fileSize) - base);
+  const firstStart = task.knownStart ?? (task.start === 0 ? 0 : base + nextLineStart(buf, task.start - base, buf.length));
+  let result: ProbeTaskResult = {
+    records: 0, next: firstStart, line: 1, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], firstStart, linesConsumed: 0,
+  };
+  let from = firstStart - base;
+  let requested = buf.length;
+  while (result.next < task.end) {
+    // A short read means the file ended early (it shrank while being read): treat it as the end.
+    const final = base + buf.length >= task.fileSize || buf.length < requested;
+    const out = prober.probe(buf, from, buf.length, final, task.end - base, 1, task.request);
+    result = append(result, out, base);
+    if (out.error || final) break;
+    // The last record runs past what was read: read on from its start with twice the room.
+    const room = Math.max(2 * (buf.length - out.next), TAIL_BYTES);
+    base = result.next;
+    requested = Math.min(room, task.fileSize - base);
+    buf = readAt(fd, base, requested);
+    from = 0;
+  }
+  return result;
+}
+
+/** Adds a probe over bytes starting at file offset base to what the range has so far. */
+function append(so: ProbeTaskResult, out: ProbeOutput, base: number): ProbeTaskResult {
+  const lineBase = so.linesConsumed;
+  return {
+    records: so.records + out.records,
+    next: base + out.next,
+    line: lineBase + out.line,
+    matched: joinParts(so.matched, out.matched),
+    unmatched: joinParts(so.unmatched, out.unmatched),
+    reasons: so.reasons.map((n, i) => n + out.reasons[i]),
+    error: out.error ? { ...out.error, offset: out.error.offset + base, line: out.error.line + lineBase } : undefined,
+    firstStart: so.firstStart,
+    linesConsumed: lineBase + out.line - 1,
+  };
+}
+
+function joinParts(a: OutputPart, b: OutputPart): OutputPart {
+  if (a.rows === 0) return b;
+  if (b.rows === 0) return a;
+  return {
+    rows: a.rows + b.rows,
+    bytes: a.bytes && b.bytes ? concatUnpooled(a.bytes, b.bytes) : undefined,
+    objects: a.objects && b.objects ? a.objects.concat(b.objects) : undefined,
+    pairKeys: a.pairKeys && b.pairKeys ? a.pairKeys.concat(b.pairKeys) : undefined,
+  };
+}
+
+function concatUnpooled(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function fileDescriptor(path: string): number {
+  let fd = files.get(path);
+  if (fd === undefined) {
+    fd = openSync(path, 'r');
+    files.set(path, fd);
+  }
+  return fd;
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, length));
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+process.on('exit', () => files.forEach((fd) => closeSync(fd)));
+
+/** Lets piscina transfer the output buffers instead of copying them. */
+class Transferred {
+  constructor(
+    private readonly value: ProbeTaskResult,
+    private readonly list: ArrayBuffer[],
+  ) {}
+  get [transferableSymbol](): ArrayBuffer[] {
+    return this.list;
+  }
+  get [valueSymbol](): ProbeTaskResult {
+    return this.value;
+  }
+}

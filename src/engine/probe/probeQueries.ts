@@ -1,0 +1,209 @@
+import type { TitleIndex } from '../build/buildTitleIndex';
+import type { WageIndex } from '../build/buildWageIndex';
+import { trimText } from '../build/titleKey';
+import type { UnmatchedReason } from '../options';
+import { csvField, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
+import type { Dialect } from '../scan/dialect';
+import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
+import { resolveState } from '../values/resolveState';
+import { stateById } from '../values/states';
+import { MatchComputer, type MatchResult } from './computeMatch';
+
+export const REASONS: readonly UnmatchedReason[] = [
+  'unknown_state',
+  'no_related_title_above_threshold',
+  'no_code_for_related_titles',
+  'no_wage_rows_in_state',
+];
+
+export interface ProbeSetup {
+  titles: TitleIndex;
+  wages: WageIndex;
+  caseInsensitive: boolean;
+  includeSelf: boolean;
+}
+
+export interface ProbeRequest {
+  dialect: Dialect;
+  /** Indices of the title and location fields. */
+  columns: [number, number];
+  formats: { matched: RowFormat; unmatched: RowFormat };
+  /** Also return each row's (title, location) key, so the main thread can drop repeated pairs. */
+  withPairKeys: boolean;
+}
+
+export interface OutputPart {
+  rows: number;
+  bytes?: Uint8Array;
+  objects?: Record<string, string | number | null>[];
+  /** Per row, when pair keys were asked for. */
+  pairKeys?: string[];
+}
+
+export interface ProbeOutput {
+  records: number;
+  next: number;
+  line: number;
+  matched: OutputPart;
+  unmatched: OutputPart;
+  reasons: number[];
+  error?: ScanError | { kind: 'too_few_fields'; offset: number; line: number; field: number };
+}
+
+/** Bounded caches: a query table with millions of distinct pairs must not grow the heap. */
+const CACHE_LIMIT = 200_000;
+
+/**
+ * The per-worker half of the join: scans query records, resolves each location to a state,
+ * looks the title up and emits the formatted output row. Answers are cached per (title, state)
+ * because query tables repeat pairs far more often than they introduce new ones.
+ */
+export class QueryProber {
+  private readonly titleIds = new Map<string, number>();
+  private readonly stateOfLocation = new Map<string, number>();
+  private readonly answers = new Map<number, Answer>();
+  private readonly computer: MatchComputer;
+  private readonly cursor = new FieldCursor();
+  private readonly columns: string[];
+
+  constructor(private readonly setup: ProbeSetup) {
+    setup.titles.titles.forEach((title, id) => this.titleIds.set(title, id));
+    this.computer = new MatchComputer(setup.titles, setup.wages);
+    this.columns = matchedColumns(setup.wages.columns);
+  }
+
+  probe(buf: Uint8Array, from: number, to: number, final: boolean, stopAt: number, firstLine: number, request: ProbeRequest): ProbeOutput {
+    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys);
+    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys);
+    const reasons = [0, 0, 0, 0];
+    const [titleCol, locationCol] = request.columns;
+    const needed = Math.max(titleCol, locationCol) + 1;
+    let tooFew: ProbeOutput['error'];
+    const outcome = scanRecords(buf, { dialect: request.dialect, from, to, final, stopAt, firstLine }, this.cursor, (cur) => {
+      if (cur.count < needed) {
+        tooFew = { kind: 'too_few_fields', offset: cur.recordStart, line: cur.line, field: cur.count };
+        return false;
+      }
+      const title = trimText(cur.text(titleCol));
+      const location = trimText(cur.text(locationCol));
+      const stateId = this.stateOf(location);
+      if (stateId < 0) {
+        reasons[0]++;
+        unmatched.addUnmatched(title, location, '', REASONS[0]);
+        return true;
+      }
+      const titleId = this.titleIds.get(this.setup.caseInsensitive ? title.toLowerCase() : title);
+      const answer = titleId === undefined ? undefined : this.answer(titleId, stateId);
+      if (answer === undefined || answer.reason >= 0) {
+        const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
+        reasons[reason]++;
+        unmatched.addUnmatched(title, location, stateById(stateId).name, REASONS[reason]);
+        return true;
+      }
+      matched.addMatched(title, location, answer);
+      return true;
+    });
+    if (tooFew) {
+      // The row that stopped the scan was delivered but is not output; report where it starts.
+      return { records: outcome.records - 1, next: tooFew.offset, line: tooFew.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, error: tooFew };
+    }
+    return { records: outcome.records, next: outcome.next, line: outcome.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, error: outcome.error };
+  }
+
+  private stateOf(location: string): number {
+    let id = this.stateOfLocation.get(location);
+    if (id === undefined) {
+      if (this.stateOfLocation.size >= CACHE_LIMIT) this.stateOfLocation.clear();
+      id = resolveState(location)?.id ?? -1;
+      this.stateOfLocation.set(location, id);
+    }
+    return id;
+  }
+
+  private answer(titleId: number, stateId: number): Answer {
+    const key = titleId * this.setup.wages.stateCount + stateId;
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      if (this.answers.size >= CACHE_LIMIT) this.answers.clear();
+      const { pathStart } = this.setup.titles;
+      const result = this.computer.compute(titleId, stateId);
+      const reason = pathStart[titleId] === pathStart[titleId + 1] ? 2 : result.nRows === 0 ? 3 : -1;
+      answer = new Answer(stateById(stateId).name, result, reason);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+}
+
+/** A cached answer with its formatted tails, so repeated pairs cost one string concatenation. */
+class Answer {
+  readonly values: (string | number | null)[];
+  private csv: string | undefined;
+  private json: string | undefined;
+
+  constructor(
+    readonly state: string,
+    readonly result: MatchResult,
+    /** Index in REASONS when unmatched, -1 when matched. */
+    readonly reason: number,
+  ) {
+    this.values = [state, result.nRows, result.nCodes, ...result.medians];
+  }
+
+  csvTail(): string {
+    return (this.csv ??= ',' + csvLine(this.values));
+  }
+
+  jsonTail(columns: string[]): string {
+    if (this.json === undefined) {
+      let tail = '';
+      for (let i = 0; i < this.values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(this.values[i])}`;
+      this.json = tail + '}\n';
+    }
+    return this.json;
+  }
+}
+
+class PartBuilder {
+  private text = '';
+  private rows = 0;
+  private readonly objects: Record<string, string | number | null>[] = [];
+  private readonly pairKeys: string[] | undefined;
+
+  constructor(
+    private readonly format: RowFormat,
+    private readonly columns: string[],
+    withPairKeys: boolean,
+  ) {
+    this.pairKeys = withPairKeys ? [] : undefined;
+  }
+
+  addMatched(title: string, location: string, answer: Answer): void {
+    this.rows++;
+    this.pairKeys?.push(pairKey(title, location));
+    if (this.format === 'csv') this.text += csvField(title) + ',' + csvField(location) + answer.csvTail();
+    else if (this.format === 'jsonl') this.text += `{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}` + answer.jsonTail(this.columns);
+    else this.objects.push(rowObject(this.columns, [title, location, ...answer.values]));
+  }
+
+  addUnmatched(title: string, location: string, state: string, reason: string): void {
+    this.rows++;
+    this.pairKeys?.push(pairKey(title, location));
+    const values = [title, location, state, reason];
+    if (this.format === 'csv') this.text += csvLine(values);
+    else if (this.format === 'jsonl') this.text += jsonLine(this.columns, values);
+    else this.objects.push(rowObject(this.columns, values));
+  }
+
+  finish(): OutputPart {
+    if (this.format === 'rows') return { rows: this.rows, objects: this.objects, pairKeys: this.pairKeys };
+    // Not Buffer.from: small Buffers share a pooled ArrayBuffer, which must not be transferred.
+    const bytes = new Uint8Array(Buffer.byteLength(this.text, 'utf8'));
+    Buffer.from(bytes.buffer).write(this.text, 'utf8');
+    return { rows: this.rows, bytes, pairKeys: this.pairKeys };
+  }
+}
+
+export function pairKey(title: string, location: string): string {
+  return `${title}\u0000${location}`;
+}
