@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { CancelledError, InputError } from '../errors';
 import type { ColumnRequest } from '../dialect/columns';
 import { FieldCursor, scanRecords } from '../scan/scanRecords';
 import { openTable, type OpenedTable } from '../source/openTable';
@@ -37,7 +37,6 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
   const needed = Math.max(...table.columns) + 1;
   const file = table.info.path;
   let carry: Buffer = Buffer.alloc(0);
-  let skip = table.dataOffset;
   let line = table.dataLine;
   let records = 0;
 
@@ -57,15 +56,8 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
     return outcome.next;
   };
 
-  for await (const piece of openUtf8Stream(table.info) as AsyncIterable<Buffer>) {
-    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-    let chunk = piece;
-    if (skip > 0) {
-      const dropped = Math.min(skip, chunk.length);
-      skip -= dropped;
-      chunk = chunk.subarray(dropped);
-      if (chunk.length === 0) continue;
-    }
+  for await (const chunk of openUtf8Stream(table.info, table.dataOffset) as AsyncIterable<Buffer>) {
+    if (signal?.aborted) throw new CancelledError();
     const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const next = scan(buf, false);
     carry = Buffer.from(buf.subarray(next));

@@ -21,16 +21,9 @@ export async function* splitRanges(table: OpenedTable, request: ProbeRequest, ra
 
 /** Cuts the decoded stream after the last line break outside quotes (quote parity). */
 export async function* chunkStream(table: OpenedTable, request: ProbeRequest, chunkBytes: number): AsyncGenerator<ChunkTask> {
-  let skip = table.dataOffset;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  for await (const piece of openUtf8Stream(table.info) as AsyncIterable<Buffer>) {
-    let bytes = piece;
-    if (skip > 0) {
-      const dropped = Math.min(skip, bytes.length);
-      skip -= dropped;
-      bytes = bytes.subarray(dropped);
-    }
+  for await (const bytes of openUtf8Stream(table.info, table.dataOffset) as AsyncIterable<Buffer>) {
     if (bytes.length === 0) continue;
     pending.push(bytes);
     pendingBytes += bytes.length;

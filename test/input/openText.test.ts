@@ -1,0 +1,150 @@
+import { gzipSync } from 'zlib';
+import { inspectFile, isRangeScannable, openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
+import { readHead } from '../../src/engine/source/readHead';
+import { InputError } from '../../src/engine/errors';
+import { DATA, tempDir, writeTemp } from './tmp';
+
+const dir = tempDir();
+
+function readAll(info: TextSourceInfo, start?: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = openUtf8Stream(info, start);
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    s.on('error', reject);
+  });
+}
+
+test('plain ASCII is utf8 without BOM and range-scannable', async () => {
+  const p = writeTemp(dir, 'plain.csv', 'a,b\n1,2\n');
+  const info = await inspectFile(p);
+  expect(info).toEqual({ path: p, size: 8, gzip: false, encoding: 'utf8', bomLength: 0 });
+  expect(isRangeScannable(info)).toBe(true);
+});
+
+test('a UTF-8 BOM is detected (bomLength 3) and removed from the stream', async () => {
+  const p = writeTemp(dir, 'bom.csv', '\ufeffst,occupation\nAL,Cook\n');
+  const info = await inspectFile(p);
+  expect(info.encoding).toBe('utf8');
+  expect(info.bomLength).toBe(3);
+  expect(await readAll(info)).toBe('st,occupation\nAL,Cook\n');
+});
+
+test('for a range-scannable file, start is a file offset (BOM counted)', async () => {
+  const p = writeTemp(dir, 'bom2.csv', '\ufeffst\nAL\n');
+  const info = await inspectFile(p);
+  expect(await readAll(info, 6)).toBe('AL\n');
+});
+
+test('a UTF-16LE BOM is detected and the text transcoded to UTF-8', async () => {
+  const p = writeTemp(dir, 'u16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('title,café\n', 'utf16le')]));
+  const info = await inspectFile(p);
+  expect(info).toMatchObject({ encoding: 'utf16le', bomLength: 2, gzip: false });
+  expect(isRangeScannable(info)).toBe(false);
+  expect(await readAll(info)).toBe('title,café\n');
+});
+
+test('a UTF-16BE BOM is detected and the text transcoded to UTF-8', async () => {
+  const le = Buffer.from('title,café\n', 'utf16le');
+  const be = Buffer.from(le).swap16();
+  const p = writeTemp(dir, 'u16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+  const info = await inspectFile(p);
+  expect(info).toMatchObject({ encoding: 'utf16be', bomLength: 2 });
+  expect(await readAll(info)).toBe('title,café\n');
+});
+
+test('gzip is recognised by its magic bytes, even without .gz, and gunzipped', async () => {
+  const p = writeTemp(dir, 'packed.csv', gzipSync(Buffer.from('\ufefftitle,code\nCook,35-2014\n')));
+  const info = await inspectFile(p);
+  expect(info).toMatchObject({ gzip: true, encoding: 'utf8', bomLength: 3 });
+  expect(isRangeScannable(info)).toBe(false);
+  expect(await readAll(info)).toBe('title,code\nCook,35-2014\n');
+});
+
+test('for a stream that is not range-scannable, start skips UTF-8 output bytes', async () => {
+  const p = writeTemp(dir, 'packed2.csv.gz', gzipSync(Buffer.from('title\nCook\n')));
+  const info = await inspectFile(p);
+  expect(await readAll(info, 6)).toBe('Cook\n');
+});
+
+test('a truncated .gz gives a stream error wrapped as InputError naming the file', async () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => `title ${i},${i}`).join('\n');
+  const full = gzipSync(Buffer.from(`title,code\n${rows}\n`));
+  const p = writeTemp(dir, 'cut.csv.gz', full.subarray(0, Math.floor(full.length / 2)));
+  const info = await inspectFile(p);
+  const err = await readAll(info).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(InputError);
+  expect((err as InputError).location?.file).toBe(p);
+  expect((err as InputError).message).toMatch(/gzip/);
+});
+
+test('Mac Roman named explicitly: byte 0xCA is a no-break space', async () => {
+  const p = writeTemp(dir, 'mac.csv', Buffer.from([...Buffer.from('title\nBoiler Operator'), 0xca, 0x0d]));
+  const info = await inspectFile(p, 'macintosh');
+  expect(info.encoding).toBe('macintosh');
+  expect(await readAll(info)).toBe('title\nBoiler Operator\u00a0\r');
+});
+
+test('the real SOC 2010 file read as Mac Roman has "Boiler Operator" + NBSP', async () => {
+  const info = await inspectFile(`${DATA}/soc/CONVERTED_soc_2010_direct_match_title_file.csv`, 'Mac-Roman');
+  const text = await readAll(info);
+  expect(text).toContain('Boiler Operator\u00a0,');
+  expect(text).not.toContain('\ufffd');
+});
+
+test('auto: a non-UTF-8 file with CR-only line breaks is taken as Mac Roman (real SOC 2010 file, bad byte at 355 KB)', async () => {
+  const info = await inspectFile(`${DATA}/soc/CONVERTED_soc_2010_direct_match_title_file.csv`);
+  expect(info.encoding).toBe('macintosh');
+});
+
+test('auto: a non-UTF-8 file with LF line breaks is taken as windows-1252', async () => {
+  const p = writeTemp(dir, 'w1252.csv', Buffer.from([...Buffer.from('title\nCaf'), 0xe9, 0x0a, ...Buffer.from('Na'), 0x96, 0x0a]));
+  const info = await inspectFile(p);
+  expect(info.encoding).toBe('windows-1252');
+  expect(await readAll(info)).toBe('title\nCafé\nNa\u2013\n');
+});
+
+test('latin1 named explicitly decodes 0xE9 as é', async () => {
+  const p = writeTemp(dir, 'latin1.csv', Buffer.from([...Buffer.from('t\nCaf'), 0xe9, 0x0a]));
+  const info = await inspectFile(p, 'ISO-8859-1');
+  expect(info.encoding).toBe('latin1');
+  expect(await readAll(info)).toBe('t\nCafé\n');
+});
+
+test('an unknown encoding name is an InputError listing the supported ones', async () => {
+  const p = writeTemp(dir, 'x.csv', 'a\n');
+  await expect(inspectFile(p, 'ebcdic')).rejects.toThrow(InputError);
+  await expect(inspectFile(p, 'ebcdic')).rejects.toThrow(/unknown encoding "ebcdic".*utf8, utf16le, utf16be, windows-1252, latin1, macintosh/);
+});
+
+test('an xlsx (zip signature) is rejected as Excel/binary', async () => {
+  await expect(inspectFile(`${DATA}/oes/national_M2019_dl.xlsx`)).rejects.toThrow('looks like an Excel/binary file, expected delimited text');
+});
+
+test('a missing file is an InputError naming it', async () => {
+  const p = `${dir}/missing.csv`;
+  await expect(inspectFile(p)).rejects.toThrow(`${p}: file not found`);
+});
+
+test('readHead returns at most maxBytes of UTF-8, BOM removed', async () => {
+  const p = writeTemp(dir, 'head.csv', '\ufeffabcdefghij\n');
+  const info = await inspectFile(p);
+  expect(Buffer.from(await readHead(info, 4)).toString()).toBe('abcd');
+  expect(Buffer.from(await readHead(info)).toString()).toBe('abcdefghij\n');
+});
+
+test('auto: a Windows-1252 byte deep in a 3 MiB file is still found', async () => {
+  const body = Buffer.alloc(3 << 20, 0x61);
+  for (let i = 100; i < body.length; i += 100) body[i] = 0x0a;
+  body[(5 << 19) + 7] = 0xe9;
+  const p = writeTemp(dir, 'deep1252.csv', body);
+  expect((await inspectFile(p)).encoding).toBe('windows-1252');
+});
+
+test('auto: a UTF-8 character cut by the 1 MiB read boundary is still valid UTF-8', async () => {
+  const body = Buffer.alloc(2 << 20, 0x61);
+  Buffer.from('é').copy(body, (1 << 20) - 1);
+  const p = writeTemp(dir, 'straddle.csv', body);
+  expect((await inspectFile(p)).encoding).toBe('utf8');
+});
