@@ -1,0 +1,80 @@
+import { medianOf } from '../../src/engine/values/median';
+
+const f = (...xs: number[]): Float64Array => Float64Array.from(xs);
+
+describe('medianOf', () => {
+  test('odd count: the middle value', () => {
+    expect(medianOf(f(3, 1, 2), 3)).toBe(2);
+  });
+
+  test('even count: (a + b) / 2 of the two middle values', () => {
+    expect(medianOf(f(4, 1, 3, 2), 4)).toBe(2.5);
+  });
+
+  test('even case is computed as (a + b) / 2, bit for bit', () => {
+    expect(medianOf(f(0.2, 0.1), 2)).toBe((0.1 + 0.2) / 2); // 0.15000000000000002
+  });
+
+  test('single value', () => {
+    expect(medianOf(f(53490), 1)).toBe(53490);
+  });
+
+  test('n = 0 → null', () => {
+    expect(medianOf(new Float64Array(0), 0)).toBeNull();
+    expect(medianOf(f(1, 2, 3), 0)).toBeNull();
+  });
+
+  test('all missing → null', () => {
+    expect(medianOf(f(NaN, NaN, NaN), 3)).toBeNull();
+  });
+
+  test('NaN values are skipped', () => {
+    expect(medianOf(f(NaN, 4, NaN, 2, NaN), 5)).toBe(3);
+    expect(medianOf(f(NaN, 7), 2)).toBe(7);
+  });
+
+  test('duplicates', () => {
+    expect(medianOf(f(5, 5, 5, 1), 4)).toBe(5);
+    expect(medianOf(f(2, 2, 2), 3)).toBe(2);
+  });
+
+  test('negatives', () => {
+    expect(medianOf(f(-3, -1, -2), 3)).toBe(-2);
+    expect(medianOf(f(-10, 10), 2)).toBe(0);
+  });
+
+  test('only values[0..n) count', () => {
+    expect(medianOf(f(1, 2, 3, 1000, 1000), 3)).toBe(2);
+  });
+
+  test('sorts numerically, not as text', () => {
+    expect(medianOf(f(100, 9, 20), 3)).toBe(20);
+  });
+
+  test('may reorder the array in place; the non-NaN values end up sorted at the front', () => {
+    const a = f(3, NaN, 1, 2);
+    medianOf(a, 4);
+    expect(Array.from(a.subarray(0, 3))).toEqual([1, 2, 3]);
+  });
+
+  test('matches a sort-based median on random data with NaNs', () => {
+    let seed = 1;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (let t = 0; t < 200; t++) {
+      const n = Math.floor(rnd() * 40);
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = rnd() < 0.2 ? NaN : Math.round(rnd() * 100) - 50;
+      const vals = Array.from(a).filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
+      const k = vals.length;
+      const want = k === 0 ? null : k % 2 ? vals[(k - 1) / 2] : (vals[k / 2 - 1] + vals[k / 2]) / 2;
+      expect(medianOf(a, n)).toBe(want);
+    }
+  });
+
+  test.each([-1, 4])('n = %p outside 0..length throws RangeError', (n) => {
+    expect(() => medianOf(f(1, 2, 3), n)).toThrow(RangeError);
+  });
+});
