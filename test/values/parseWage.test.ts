@@ -1,9 +1,10 @@
+import { sharedFile } from '../support/sharedData';
 import { readFileSync } from 'fs';
 import { parse } from 'csv-parse/sync';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../../src/engine/values/parseWage';
 
-const OES_STATE_2018 = '/work/shared/data/oes/state_M2018_5col_all.csv';
-const OES_NATIONAL_2019 = '/work/shared/data/oes/national_M2019_dl.csv';
+const OES_STATE_2018 = sharedFile('oes', 'state_M2018_5col_all.csv');
+const OES_NATIONAL_2019 = sharedFile('oes', 'national_M2019_dl.csv');
 
 /** parseWageBytes on the UTF-8 of s, placed inside other bytes so that start > 0. */
 function viaBytes(s: string, top?: number): number {

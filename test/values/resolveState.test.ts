@@ -1,10 +1,11 @@
+import { sharedFile } from '../support/sharedData';
 import { readFileSync } from 'fs';
 import { parse } from 'csv-parse/sync';
 import { STATES } from '../../src/engine/values/states';
 import { resolveState } from '../../src/engine/values/resolveState';
 
-const POSTINGS = '/work/shared/data/postings/job_postings.csv';
-const OES_STATE_2018 = '/work/shared/data/oes/state_M2018_5col_all.csv';
+const POSTINGS = sharedFile('postings', 'job_postings.csv');
+const OES_STATE_2018 = sharedFile('oes', 'state_M2018_5col_all.csv');
 
 const abbrOf = (text: string): string | undefined => resolveState(text)?.abbr;
 
