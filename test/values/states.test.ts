@@ -1,5 +1,5 @@
 import us from 'us';
-import { STATES, stateById } from '../../src/engine/values/states';
+import { STATES, stateById, stateOfArea } from '../../src/engine/values/states';
 
 describe('STATES', () => {
   test('has the 50 states, DC and the five inhabited territories: 56 entries', () => {
@@ -58,5 +58,21 @@ describe('stateById', () => {
 
   test.each([-1, 56, 1.5, NaN])('throws RangeError for id %p', (id) => {
     expect(() => stateById(id)).toThrow(RangeError);
+  });
+});
+
+describe('stateOfArea (wage-table area columns)', () => {
+  test.each([
+    ['California', 'CA'],
+    [' district of columbia ', 'DC'],
+    ['Virgin Islands', 'VI'],
+    ['tx', 'TX'],
+    ['PR\u00a0', 'PR'],
+  ])('%j is the state %s', (text, abbr) => {
+    expect(stateOfArea(text)?.abbr).toBe(abbr);
+  });
+
+  test.each(['Abilene, TX', 'U.S.', 'calif', '06', 'New York-Newark-Jersey City, NY-NJ-PA', ''])('%j is not a state row', (text) => {
+    expect(stateOfArea(text)).toBeUndefined();
   });
 });

@@ -1,7 +1,6 @@
 import type { FieldCursor } from '../scan/scanRecords';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../values/parseWage';
-import { resolveState } from '../values/resolveState';
-import { STATES } from '../values/states';
+import { STATES, stateOfArea } from '../values/states';
 import type { CodeTable } from './buildTitleIndex';
 import { trimText } from './titleKey';
 
@@ -98,7 +97,7 @@ export class WageIndexBuilder {
   private stateOf(area: string): number {
     let id = this.stateOfArea.get(area);
     if (id === undefined) {
-      id = resolveState(area)?.id ?? -1;
+      id = stateOfArea(area)?.id ?? -1;
       this.stateOfArea.set(area, id);
     }
     return id;

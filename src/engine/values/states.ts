@@ -42,3 +42,20 @@ export function stateById(id: number): StateInfo {
   if (s === undefined || !Number.isInteger(id)) throw new RangeError(`no state with id ${id}`);
   return s;
 }
+
+const BY_EXACT_NAME_OR_CODE = new Map<string, StateInfo>(
+  STATES.flatMap((s) => [
+    [s.name.toLowerCase(), s],
+    [s.abbr.toLowerCase(), s],
+  ]),
+);
+
+/**
+ * Strict lookup for the wage table's area columns: the exact state name (as in OES area_title)
+ * or its 2-letter code, ignoring case and surrounding spaces. Unlike resolveState it never reads
+ * "City, ST" forms, so metro-area rows ("Abilene, TX") of an all-areas OES file are not taken
+ * for state rows.
+ */
+export function stateOfArea(text: string): StateInfo | undefined {
+  return BY_EXACT_NAME_OR_CODE.get(text.replace(/^[\s\u00a0]+|[\s\u00a0]+$/g, '').toLowerCase());
+}
