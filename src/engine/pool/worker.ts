@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'fs';
-import { transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { QueryProber, type OutputPart, type ProbeOutput, type ProbeSetup } from '../probe/probeQueries';
 import { nextLineStart } from '../scan/scanRecords';
 import type { ChunkTask, ProbeTask, ProbeTaskResult, RangeTask } from './tasks';
@@ -10,11 +10,11 @@ const TAIL_BYTES = 64 * 1024;
 let prober: QueryProber | undefined;
 const files = new Map<string, number>();
 
-export default function runTask(task: ProbeTask): Transferred {
+export default function runTask(task: ProbeTask): unknown {
   prober ??= new QueryProber(workerData as ProbeSetup);
   const result = task.kind === 'range' ? probeRange(prober, task) : probeChunk(prober, task);
   const buffers = [result.matched.bytes, result.unmatched.bytes].filter((b): b is Uint8Array => b !== undefined).map((b) => b.buffer as ArrayBuffer);
-  return new Transferred(result, buffers);
+  return move(new Transferred(result, buffers) as unknown as Parameters<typeof move>[0]);
 }
 
 function probeChunk(prober: QueryProber, task: ChunkTask): ProbeTaskResult {
@@ -109,7 +109,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
 
 process.on('exit', () => files.forEach((fd) => closeSync(fd)));
 
-/** Lets piscina transfer the output buffers instead of copying them. */
+/** Lets piscina transfer the output buffers instead of copying them (piscina.move marks it). */
 class Transferred {
   constructor(
     private readonly value: ProbeTaskResult,
