@@ -2,6 +2,7 @@ import type { TitleIndex } from '../build/buildTitleIndex';
 import type { WageIndex } from '../build/buildWageIndex';
 import { trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
+import { ByteWriter } from '../output/byteWriter';
 import { csvField, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import type { Dialect } from '../scan/dialect';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
@@ -165,7 +166,7 @@ class Answer {
 }
 
 class PartBuilder {
-  private text = '';
+  private readonly text = new ByteWriter();
   private rows = 0;
   private readonly objects: Record<string, string | number | null>[] = [];
   private readonly pairKeys: string[] | undefined;
@@ -181,8 +182,13 @@ class PartBuilder {
   addMatched(title: string, location: string, answer: Answer): void {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
-    if (this.format === 'csv') this.text += csvField(title) + ',' + csvField(location) + answer.csvTail();
-    else if (this.format === 'jsonl') this.text += `{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}` + answer.jsonTail(this.columns);
+    if (this.format === 'csv') {
+      this.text.write(csvField(title));
+      this.text.write(',');
+      this.text.write(csvField(location));
+      this.text.write(answer.csvTail());
+    }
+    else if (this.format === 'jsonl') this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}` + answer.jsonTail(this.columns));
     else this.objects.push(rowObject(this.columns, [title, location, ...answer.values]));
   }
 
@@ -190,17 +196,14 @@ class PartBuilder {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
     const values = [title, location, state, reason];
-    if (this.format === 'csv') this.text += csvLine(values);
-    else if (this.format === 'jsonl') this.text += jsonLine(this.columns, values);
+    if (this.format === 'csv') this.text.write(csvLine(values));
+    else if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
     else this.objects.push(rowObject(this.columns, values));
   }
 
   finish(): OutputPart {
     if (this.format === 'rows') return { rows: this.rows, objects: this.objects, pairKeys: this.pairKeys };
-    // Not Buffer.from: small Buffers share a pooled ArrayBuffer, which must not be transferred.
-    const bytes = new Uint8Array(Buffer.byteLength(this.text, 'utf8'));
-    Buffer.from(bytes.buffer).write(this.text, 'utf8');
-    return { rows: this.rows, bytes, pairKeys: this.pairKeys };
+    return { rows: this.rows, bytes: this.text.finish(), pairKeys: this.pairKeys };
   }
 }
 
