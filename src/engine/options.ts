@@ -57,7 +57,7 @@ export interface JoinOptions {
   workers?: number;
   /** Rows per emitted batch, default 10,000. */
   batchSize?: number;
-  /** Byte size of the query-file ranges handed to workers, default 8 MiB (tests use tiny ones). */
+  /** Byte size of the query-file ranges handed to workers, default 4 MiB (tests use tiny ones). */
   rangeBytes?: number;
   /** Stops the run: workers are terminated, sinks aborted. */
   signal?: AbortSignal;

@@ -8,7 +8,7 @@ import type { Dialect } from '../scan/dialect';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
-import { MatchComputer, type MatchResult } from './computeMatch';
+import { MatchComputer } from './computeMatch';
 
 export const REASONS: readonly UnmatchedReason[] = [
   'unknown_state',
@@ -51,8 +51,12 @@ export interface ProbeOutput {
   error?: ScanError | { kind: 'too_few_fields'; offset: number; line: number; field: number };
 }
 
-/** Bounded caches: a query table with millions of distinct pairs must not grow the heap. */
+/**
+ * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
+ * cached answer costs a few hundred bytes, so 50,000 of them stay around 15 MB per worker.
+ */
 const CACHE_LIMIT = 200_000;
+const ANSWER_CACHE_LIMIT = 50_000;
 
 /**
  * The per-worker half of the join: scans query records, resolves each location to a state,
@@ -62,7 +66,7 @@ const CACHE_LIMIT = 200_000;
 export class QueryProber {
   private readonly titleIds = new Map<string, number>();
   private readonly stateOfLocation = new Map<string, number>();
-  private readonly answers = new Map<number, Answer>();
+  private readonly answers = new Map<number, CachedAnswer>();
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
   private readonly columns: string[];
@@ -95,13 +99,13 @@ export class QueryProber {
       }
       const titleId = this.titleIds.get(this.setup.caseInsensitive ? title.toLowerCase() : title);
       const answer = titleId === undefined ? undefined : this.answer(titleId, stateId);
-      if (answer === undefined || answer.reason >= 0) {
-        const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
-        reasons[reason]++;
-        unmatched.addUnmatched(title, location, stateById(stateId).name, REASONS[reason]);
+      if (answer instanceof Answer) {
+        matched.addMatched(title, location, answer);
         return true;
       }
-      matched.addMatched(title, location, answer);
+      const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
+      reasons[reason]++;
+      unmatched.addUnmatched(title, location, stateById(stateId).name, REASONS[reason]);
       return true;
     });
     if (tooFew) {
@@ -121,35 +125,28 @@ export class QueryProber {
     return id;
   }
 
-  private answer(titleId: number, stateId: number): Answer {
+  private answer(titleId: number, stateId: number): CachedAnswer {
+    const { pathStart } = this.setup.titles;
+    if (pathStart[titleId] === pathStart[titleId + 1]) return NO_CODE;
     const key = titleId * this.setup.wages.stateCount + stateId;
     let answer = this.answers.get(key);
     if (answer === undefined) {
-      if (this.answers.size >= CACHE_LIMIT) this.answers.clear();
-      const { pathStart } = this.setup.titles;
-      const result = this.computer.compute(titleId, stateId);
-      const reason = pathStart[titleId] === pathStart[titleId + 1] ? 2 : result.nRows === 0 ? 3 : -1;
-      answer = new Answer(stateById(stateId).name, result, reason);
+      if (this.answers.size >= ANSWER_CACHE_LIMIT) this.answers.clear();
+      const { nRows, nCodes, medians } = this.computer.compute(titleId, stateId);
+      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer([stateById(stateId).name, nRows, nCodes, ...medians]);
       this.answers.set(key, answer);
     }
     return answer;
   }
 }
 
-/** A cached answer with its formatted tails, so repeated pairs cost one string concatenation. */
+/** A cached matched answer with its formatted tails, so repeated pairs cost one lookup. */
 class Answer {
-  readonly values: (string | number | null)[];
+  readonly reason = -1;
   private csv: string | undefined;
   private json: string | undefined;
 
-  constructor(
-    readonly state: string,
-    readonly result: MatchResult,
-    /** Index in REASONS when unmatched, -1 when matched. */
-    readonly reason: number,
-  ) {
-    this.values = [state, result.nRows, result.nCodes, ...result.medians];
-  }
+  constructor(readonly values: (string | number | null)[]) {}
 
   csvTail(): string {
     return (this.csv ??= ',' + csvLine(this.values));
@@ -164,6 +161,11 @@ class Answer {
     return this.json;
   }
 }
+
+/** Unmatched answers carry nothing but their reason (an index in REASONS), so they are shared. */
+const NO_CODE = { reason: 2 } as const;
+const NO_WAGE_ROWS = { reason: 3 } as const;
+type CachedAnswer = Answer | typeof NO_CODE | typeof NO_WAGE_ROWS;
 
 class PartBuilder {
   private readonly text = new ByteWriter();
