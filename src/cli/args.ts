@@ -108,10 +108,11 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
   if (values.help) return 'help';
   if (values.version) return 'version';
   const str = (name: string) => values[name] as string | undefined;
+  const missing = [...TABLES, 'out'].filter((name) => values[name] === undefined).map((name) => `--${name}`);
+  if (missing.length > 0) throw new UsageError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required`);
 
   const table = (name: (typeof TABLES)[number]): TableSource => {
-    const files = (values[name] as string[] | undefined) ?? [];
-    if (files.length === 0) throw new UsageError(`--${name} is required`);
+    const files = values[name] as string[];
     const headerRow = str(`${name}-header-row`);
     const delimiter = str(`${name}-delimiter`);
     return {
@@ -123,8 +124,7 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
     };
   };
 
-  const out = str('out');
-  if (!out) throw new UsageError('--out is required');
+  const out = str('out')!;
   const format = (str('format') ?? (/\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : 'csv')) as 'csv' | 'jsonl';
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, not "${String(format)}"`);
   const unmatchedOut = str('unmatched') ?? out.replace(/(\.[^./\\]+)?$/, (ext) => `.unmatched${ext || (format === 'csv' ? '.csv' : '.jsonl')}`);

@@ -1,0 +1,100 @@
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+const CLI = path.resolve(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
+
+let dir: string;
+const file = (name: string) => path.join(dir, name);
+
+function write(name: string, text: string): string {
+  writeFileSync(file(name), text);
+  return file(name);
+}
+
+function cli(...args: string[]) {
+  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const tables = () => [
+  '--queries', write('q.csv', 'title,location\nAnalyst,"Austin, TX"\nAnalyst,Remote\nChef,CA\n'),
+  '--related', write('r.csv', 'title,related_title,score\nAnalyst,Data Analyst,90\nAnalyst,Statistician,85\nChef,Cook,80\n'),
+  '--codes', write('c.csv', 'code,title\n15-2041,Statistician\n15-2051,Data Analyst\n35-2014,Cook\n'),
+  '--wages', write('w.csv', 'occ_code,area_title,a_median\n15-2041,Texas,"90,000"\n15-2051,Texas,70000\n35-2014,California,30000\n'),
+  '--wage-columns', 'a_median',
+];
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'salary-join-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('writes matched and unmatched CSV files and a summary on stderr', () => {
+  const run = cli(...tables(), '--out', file('out.csv'), '--workers', '1');
+  expect(run.code).toBe(0);
+  expect(readFileSync(file('out.csv'), 'utf8')).toBe('title,location,state,n_rows,n_codes,a_median\nAnalyst,"Austin, TX",Texas,2,2,80000\n');
+  expect(readFileSync(file('out.unmatched.csv'), 'utf8')).toBe(
+    'title,location,state,reason\nAnalyst,Remote,,unknown_state\nChef,CA,California,no_related_title_above_threshold\n',
+  );
+  expect(run.stderr).toMatch(/matched {2}1 ->/);
+  expect(run.stderr).toMatch(/unknown_state 1, no_related_title_above_threshold 1/);
+  expect(run.stderr).toMatch(/peak memory \d+ MB/);
+});
+
+test('writes JSON lines when the output ends in .jsonl', () => {
+  expect(cli(...tables(), '--out', file('out.jsonl')).code).toBe(0);
+  expect(readFileSync(file('out.jsonl'), 'utf8')).toBe('{"title":"Analyst","location":"Austin, TX","state":"Texas","n_rows":2,"n_codes":2,"a_median":80000}\n');
+  expect(readFileSync(file('out.unmatched.jsonl'), 'utf8').split('\n')[0]).toBe('{"title":"Analyst","location":"Remote","state":"","reason":"unknown_state"}');
+});
+
+test('refuses to overwrite an existing output unless --overwrite is given', () => {
+  write('out.csv', 'precious');
+  const run = cli(...tables(), '--out', file('out.csv'));
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`salary-join: ${file('out.csv')}: output file already exists; choose another path or allow overwriting\n`);
+  expect(readFileSync(file('out.csv'), 'utf8')).toBe('precious');
+  expect(cli(...tables(), '--out', file('out.csv'), '--overwrite').code).toBe(0);
+});
+
+test('a bad score fails with file, line, column and what was expected, and leaves no output', () => {
+  const args = tables();
+  args[args.indexOf('--related') + 1] = write('bad.csv', 'title,related_title,score\nAnalyst,Data Analyst,90\nAnalyst,Statistician,"87,5"\n');
+  const run = cli(...args, '--out', file('out.csv'));
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`salary-join: ${file('bad.csv')}, line 3, column "score": score "87,5" is not a number (expected a decimal number such as 87.5)\n`);
+  expect(readdirSync(dir).filter((f) => f.startsWith('out') || f.includes('partial'))).toEqual([]);
+});
+
+test('a missing column names the columns found and suggests the closest', () => {
+  const args = tables();
+  args[args.indexOf('--wages') + 1] = write('w2.csv', 'occ_code,area_titel,a_median\n15-2041,Texas,1\n');
+  const run = cli(...args, '--out', file('out.csv'));
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(/w2\.csv, line 1/);
+  expect(run.stderr).toMatch(/area_titel/);
+});
+
+test('a missing input file is a one-line error without a stack trace', () => {
+  const args = tables();
+  args[args.indexOf('--codes') + 1] = file('nope.csv');
+  const run = cli(...args, '--out', file('out.csv'));
+  expect(run.code).toBe(1);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(/nope\.csv/);
+  expect(existsSync(file('out.csv'))).toBe(false);
+});
+
+test('usage errors exit 2 and point to --help', () => {
+  const run = cli('--queries', 'q.csv');
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/--related, --codes, --wages, --out are required/);
+  expect(cli('--help').stdout).toMatch(/^Usage: salary-join/);
+});
+
+test('a threshold that is not a number is a usage error', () => {
+  const run = cli(...tables(), '--out', file('out.csv'), '--threshold', 'eighty');
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/--threshold must be a number, not "eighty"/);
+});
