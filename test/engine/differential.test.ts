@@ -6,6 +6,8 @@ import type { JoinOptions } from '../../src/engine/options';
 import { generateDataset, type GeneratedDataset } from '../generate/generateDataset';
 import { referenceJoinToArrays } from '../reference/referenceJoin';
 import { runEngineToArrays } from './runEngine';
+import { runJoin } from '../../src/engine/join/runJoin';
+import { MemorySink } from '../../src/engine/output/memorySink';
 
 /**
  * The fast engine must give exactly the reference implementation's rows, in the same order, on
@@ -66,5 +68,27 @@ describe('engine equals the reference on generated data with every quirk', () =>
   test('tiny ranges do force rescans of ranges that began inside a quoted field', async () => {
     const { summary } = await runEngineToArrays({ ...data.options, workers: 2, rangeBytes: 97 });
     expect(summary.rangesRedone).toBeGreaterThan(0);
+  });
+});
+
+describe('rows handed out as objects carry their query-table position', () => {
+  test('ordinals of matched and unmatched rows together are 0..n-1, across tasks, ranges and files', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'salary-join-ord-'));
+    try {
+      const data = await generateDataset(dir, { seed: 11, queryRows: 3000, relatedRows: 2000, wageRows: 4000, quirks: 'all' });
+      const ordinals: number[] = [];
+      const collect = new MemorySink(100, (_rows, _batch, positions) => void ordinals.push(...positions));
+      const matchedOrdinals: number[] = [];
+      const matched = new MemorySink(100, (_rows, _batch, positions) => void matchedOrdinals.push(...positions));
+      const copy = path.join(dir, 'queries-again.csv');
+      writeFileSync(copy, readFileSync(data.queries));
+      const queries = { ...data.options.queries, files: [data.queries, copy] };
+      const summary = await runJoin({ ...data.options, queries, workers: 2, rangeBytes: 2048 }, { matched, unmatched: collect });
+      const all = [...matchedOrdinals, ...ordinals].sort((a, b) => a - b);
+      expect(all).toEqual(Array.from({ length: summary.queries.rows }, (_, i) => i));
+      expect(summary.queries.rows).toBe(6000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -226,17 +226,23 @@ class OrderedOutput {
     private readonly dedupe: boolean,
   ) {}
 
+  /** Query records written before the current task: turns task ordinals into table positions. */
+  private recordsBefore = 0;
+
   async write(result: ProbeTaskResult): Promise<void> {
-    const matched = this.dedupe ? this.dropRepeats(result.matched, this.sinks.matched, this.matchedCols) : toChunk(result.matched);
-    const unmatched = this.dedupe ? this.dropRepeats(result.unmatched, this.sinks.unmatched, UNMATCHED_COLUMNS) : toChunk(result.unmatched);
+    const base = this.recordsBefore;
+    this.recordsBefore += result.records;
+    const matched = this.dedupe ? this.dropRepeats(result.matched, this.sinks.matched, this.matchedCols, base) : toChunk(result.matched, base);
+    const unmatched = this.dedupe ? this.dropRepeats(result.unmatched, this.sinks.unmatched, UNMATCHED_COLUMNS, base) : toChunk(result.unmatched, base);
     this.matched += matched.rows;
     this.unmatched += unmatched.rows;
     if (matched.rows > 0) await this.sinks.matched.write(matched);
     if (unmatched.rows > 0) await this.sinks.unmatched.write(unmatched);
   }
 
-  private dropRepeats(part: OutputPart, sink: RowSink, columns: string[]): OutputChunk {
+  private dropRepeats(part: OutputPart, sink: RowSink, columns: string[], base: number): OutputChunk {
     const kept: Record<string, string | number | null>[] = [];
+    const keptOrdinals: number[] = [];
     const objects = part.objects ?? [];
     for (let i = 0; i < objects.length; i++) {
       const key = part.pairKeys?.[i] ?? pairKey(String(objects[i].title), String(objects[i].location));
@@ -246,13 +252,14 @@ class OrderedOutput {
       }
       this.seen.add(key);
       kept.push(objects[i]);
+      keptOrdinals.push(base + (part.ordinals?.[i] ?? 0));
     }
-    if (sink.format === 'rows') return { rows: kept.length, objects: kept };
+    if (sink.format === 'rows') return { rows: kept.length, objects: kept, ordinals: keptOrdinals };
     const format = sink.format === 'csv' ? (row: Record<string, string | number | null>) => csvLine(columns.map((c) => row[c])) : (row: Record<string, string | number | null>) => jsonLine(columns, columns.map((c) => row[c]));
     return { rows: kept.length, bytes: Buffer.from(kept.map(format).join(''), 'utf8') };
   }
 }
 
-function toChunk(part: OutputPart): OutputChunk {
-  return { rows: part.rows, bytes: part.bytes, objects: part.objects };
+function toChunk(part: OutputPart, base: number): OutputChunk {
+  return { rows: part.rows, bytes: part.bytes, objects: part.objects, ordinals: part.ordinals?.map((n) => base + n) };
 }

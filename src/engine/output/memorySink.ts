@@ -10,11 +10,13 @@ export class MemorySink implements RowSink {
   readonly format = 'rows' as const;
   readonly batches: Row[][] = [];
   private pending: Row[] = [];
+  private pendingOrdinals: number[] = [];
   private batchIndex = 0;
 
   constructor(
     private readonly batchSize: number,
-    private readonly onBatch?: (rows: Row[], batchIndex: number) => void | Promise<void>,
+    /** Receives each batch with each row's 0-based query-table position. */
+    private readonly onBatch?: (rows: Row[], batchIndex: number, ordinals: number[]) => void | Promise<void>,
   ) {}
 
   /** All rows held, in order (when no onBatch was given). */
@@ -25,8 +27,10 @@ export class MemorySink implements RowSink {
   async open(): Promise<void> {}
 
   async write(chunk: OutputChunk): Promise<void> {
-    for (const row of chunk.objects ?? []) {
-      this.pending.push(row);
+    const objects = chunk.objects ?? [];
+    for (let i = 0; i < objects.length; i++) {
+      this.pending.push(objects[i]);
+      this.pendingOrdinals.push(chunk.ordinals?.[i] ?? -1);
       if (this.pending.length >= this.batchSize) await this.flush();
     }
   }
@@ -37,12 +41,15 @@ export class MemorySink implements RowSink {
 
   async abort(): Promise<void> {
     this.pending = [];
+    this.pendingOrdinals = [];
   }
 
   private async flush(): Promise<void> {
     const rows = this.pending;
+    const ordinals = this.pendingOrdinals;
     this.pending = [];
-    if (this.onBatch) await this.onBatch(rows, this.batchIndex++);
+    this.pendingOrdinals = [];
+    if (this.onBatch) await this.onBatch(rows, this.batchIndex++, ordinals);
     else this.batches.push(rows);
   }
 }

@@ -7,6 +7,8 @@ export interface OutputChunk {
   bytes?: Uint8Array;
   /** Row objects, for sinks whose format is 'rows'. */
   objects?: Record<string, string | number | null>[];
+  /** With objects: each row's 0-based position in the query table, to pair it with its source. */
+  ordinals?: number[];
 }
 
 /**

@@ -60,8 +60,8 @@ function append(so: ProbeTaskResult, out: ProbeOutput, base: number): ProbeTaskR
     records: so.records + out.records,
     next: base + out.next,
     line: lineBase + out.line,
-    matched: joinParts(so.matched, out.matched),
-    unmatched: joinParts(so.unmatched, out.unmatched),
+    matched: joinParts(so.matched, out.matched, so.records),
+    unmatched: joinParts(so.unmatched, out.unmatched, so.records),
     reasons: so.reasons.map((n, i) => n + out.reasons[i]),
     error: out.error ? { ...out.error, offset: out.error.offset + base, line: out.error.line + lineBase } : undefined,
     firstStart: so.firstStart,
@@ -69,13 +69,14 @@ function append(so: ProbeTaskResult, out: ProbeOutput, base: number): ProbeTaskR
   };
 }
 
-function joinParts(a: OutputPart, b: OutputPart): OutputPart {
-  if (a.rows === 0) return b;
+function joinParts(a: OutputPart, b: OutputPart, recordsBefore: number): OutputPart {
   if (b.rows === 0) return a;
+  if (a.rows === 0) return { ...b, ordinals: b.ordinals?.map((n) => n + recordsBefore) };
   return {
     rows: a.rows + b.rows,
     bytes: a.bytes && b.bytes ? concatUnpooled(a.bytes, b.bytes) : undefined,
     objects: a.objects && b.objects ? a.objects.concat(b.objects) : undefined,
+    ordinals: a.ordinals && b.ordinals ? a.ordinals.concat(b.ordinals.map((n) => n + recordsBefore)) : undefined,
     pairKeys: a.pairKeys && b.pairKeys ? a.pairKeys.concat(b.pairKeys) : undefined,
   };
 }

@@ -37,6 +37,8 @@ export interface OutputPart {
   rows: number;
   bytes?: Uint8Array;
   objects?: Record<string, string | number | null>[];
+  /** With objects: each row's query record number within the task (0-based). */
+  ordinals?: number[];
   /** Per row, when pair keys were asked for. */
   pairKeys?: string[];
 }
@@ -84,28 +86,30 @@ export class QueryProber {
     const [titleCol, locationCol] = request.columns;
     const needed = Math.max(titleCol, locationCol) + 1;
     let tooFew: ProbeOutput['error'];
+    let ordinalNext = 0;
     const outcome = scanRecords(buf, { dialect: request.dialect, from, to, final, stopAt, firstLine }, this.cursor, (cur) => {
       if (cur.count < needed) {
         tooFew = { kind: 'too_few_fields', offset: cur.recordStart, line: cur.line, field: cur.count };
         return false;
       }
+      const ordinal = ordinalNext++;
       const title = trimText(cur.text(titleCol));
       const location = trimText(cur.text(locationCol));
       const stateId = this.stateOf(location);
       if (stateId < 0) {
         reasons[0]++;
-        unmatched.addUnmatched(title, location, '', REASONS[0]);
+        unmatched.addUnmatched(ordinal, title, location, '', REASONS[0]);
         return true;
       }
       const titleId = this.titleIds.get(this.setup.caseInsensitive ? title.toLowerCase() : title);
       const answer = titleId === undefined ? undefined : this.answer(titleId, stateId);
       if (answer instanceof Answer) {
-        matched.addMatched(title, location, answer);
+        matched.addMatched(ordinal, title, location, answer);
         return true;
       }
       const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
       reasons[reason]++;
-      unmatched.addUnmatched(title, location, stateById(stateId).name, REASONS[reason]);
+      unmatched.addUnmatched(ordinal, title, location, stateById(stateId).name, REASONS[reason]);
       return true;
     });
     if (tooFew) {
@@ -171,6 +175,7 @@ class PartBuilder {
   private readonly text = new ByteWriter();
   private rows = 0;
   private readonly objects: Record<string, string | number | null>[] = [];
+  private readonly ordinals: number[] = [];
   private readonly pairKeys: string[] | undefined;
 
   constructor(
@@ -181,7 +186,7 @@ class PartBuilder {
     this.pairKeys = withPairKeys ? [] : undefined;
   }
 
-  addMatched(title: string, location: string, answer: Answer): void {
+  addMatched(ordinal: number, title: string, location: string, answer: Answer): void {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
     if (this.format === 'csv') {
@@ -191,20 +196,25 @@ class PartBuilder {
       this.text.write(answer.csvTail());
     }
     else if (this.format === 'jsonl') this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}` + answer.jsonTail(this.columns));
-    else this.objects.push(rowObject(this.columns, [title, location, ...answer.values]));
+    else this.addObject(ordinal, [title, location, ...answer.values]);
   }
 
-  addUnmatched(title: string, location: string, state: string, reason: string): void {
+  addUnmatched(ordinal: number, title: string, location: string, state: string, reason: string): void {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
     const values = [title, location, state, reason];
     if (this.format === 'csv') this.text.write(csvLine(values));
     else if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
-    else this.objects.push(rowObject(this.columns, values));
+    else this.addObject(ordinal, values);
+  }
+
+  private addObject(ordinal: number, values: (string | number | null)[]): void {
+    this.objects.push(rowObject(this.columns, values));
+    this.ordinals.push(ordinal);
   }
 
   finish(): OutputPart {
-    if (this.format === 'rows') return { rows: this.rows, objects: this.objects, pairKeys: this.pairKeys };
+    if (this.format === 'rows') return { rows: this.rows, objects: this.objects, ordinals: this.ordinals, pairKeys: this.pairKeys };
     return { rows: this.rows, bytes: this.text.finish(), pairKeys: this.pairKeys };
   }
 }
