@@ -78,3 +78,19 @@ describe('medianOf', () => {
     expect(() => medianOf(f(1, 2, 3), n)).toThrow(RangeError);
   });
 });
+
+describe('medianOf selects the same value a full sort gives', () => {
+  test('on 5,000 random arrays with duplicates, NaNs, odd and even counts', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let t = 0; t < 5000; t++) {
+      const n = Math.floor(rnd() * 400);
+      const spread = rnd() < 0.3 ? 5 : 100000;
+      const values = Float64Array.from({ length: n }, () => (rnd() < 0.1 ? NaN : Math.round(rnd() * spread * 100) / 100));
+      const sorted = Array.from(values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      const m = sorted.length >> 1;
+      const expected = sorted.length === 0 ? null : sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+      expect(medianOf(values, n)).toBe(expected);
+    }
+  });
+});

@@ -55,10 +55,10 @@ export interface ProbeOutput {
 
 /**
  * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
- * cached answer costs a few hundred bytes, so 50,000 of them stay around 15 MB per worker.
+ * cached answer (a formatted tail of ~100 bytes plus its map entry) costs ~200 bytes, so a full
+ * cache stays around 40 MB per worker.
  */
 const CACHE_LIMIT = 200_000;
-const ANSWER_CACHE_LIMIT = 50_000;
 
 /**
  * The per-worker half of the join: scans query records, resolves each location to a state,
@@ -102,7 +102,7 @@ export class QueryProber {
         return true;
       }
       const titleId = this.titleIds.get(this.setup.caseInsensitive ? title.toLowerCase() : title);
-      const answer = titleId === undefined ? undefined : this.answer(titleId, stateId);
+      const answer = titleId === undefined ? undefined : this.answer(titleId, stateId, request.formats.matched);
       if (answer instanceof Answer) {
         matched.addMatched(ordinal, title, location, answer);
         return true;
@@ -129,41 +129,37 @@ export class QueryProber {
     return id;
   }
 
-  private answer(titleId: number, stateId: number): CachedAnswer {
+  private answer(titleId: number, stateId: number, format: RowFormat): CachedAnswer {
     const { pathStart } = this.setup.titles;
     if (pathStart[titleId] === pathStart[titleId + 1]) return NO_CODE;
     const key = titleId * this.setup.wages.stateCount + stateId;
     let answer = this.answers.get(key);
     if (answer === undefined) {
-      if (this.answers.size >= ANSWER_CACHE_LIMIT) this.answers.clear();
+      if (this.answers.size >= CACHE_LIMIT) this.answers.clear();
       const { nRows, nCodes, medians } = this.computer.compute(titleId, stateId);
-      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer([stateById(stateId).name, nRows, nCodes, ...medians]);
+      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer(answerTail(format, this.columns, [stateById(stateId).name, nRows, nCodes, ...medians]));
       this.answers.set(key, answer);
     }
     return answer;
   }
 }
 
-/** A cached matched answer with its formatted tails, so repeated pairs cost one lookup. */
+/**
+ * A cached matched answer, kept only in the form the run writes: the formatted tail of a CSV or
+ * JSON line (state, n_rows, n_codes, medians), or the values for row objects. A tail string is a
+ * fraction of the memory of the values, so more answers fit the cache.
+ */
 class Answer {
   readonly reason = -1;
-  private csv: string | undefined;
-  private json: string | undefined;
+  constructor(readonly tail: string | (string | number | null)[]) {}
+}
 
-  constructor(readonly values: (string | number | null)[]) {}
-
-  csvTail(): string {
-    return (this.csv ??= ',' + csvLine(this.values));
-  }
-
-  jsonTail(columns: string[]): string {
-    if (this.json === undefined) {
-      let tail = '';
-      for (let i = 0; i < this.values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(this.values[i])}`;
-      this.json = tail + '}\n';
-    }
-    return this.json;
-  }
+function answerTail(format: RowFormat, columns: string[], values: (string | number | null)[]): Answer['tail'] {
+  if (format === 'rows') return values;
+  if (format === 'csv') return ',' + csvLine(values);
+  let tail = '';
+  for (let i = 0; i < values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(values[i])}`;
+  return tail + '}\n';
 }
 
 /** Unmatched answers carry nothing but their reason (an index in REASONS), so they are shared. */
@@ -189,14 +185,18 @@ class PartBuilder {
   addMatched(ordinal: number, title: string, location: string, answer: Answer): void {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
-    if (this.format === 'csv') {
+    const tail = answer.tail;
+    if (typeof tail !== 'string') {
+      this.addObject(ordinal, [title, location, ...tail]);
+    } else if (this.format === 'csv') {
       this.text.write(csvField(title));
       this.text.write(',');
       this.text.write(csvField(location));
-      this.text.write(answer.csvTail());
+      this.text.write(tail);
+    } else {
+      this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}`);
+      this.text.write(tail);
     }
-    else if (this.format === 'jsonl') this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}` + answer.jsonTail(this.columns));
-    else this.addObject(ordinal, [title, location, ...answer.values]);
   }
 
   addUnmatched(ordinal: number, title: string, location: string, state: string, reason: string): void {
