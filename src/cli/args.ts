@@ -50,6 +50,7 @@ const FLAGS = {
   'wage-code-column': { type: 'string' },
   'area-column': { type: 'string' },
   'state-code-column': { type: 'string' },
+  'index-cache': { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'summary-json': { type: 'string' },
@@ -92,6 +93,8 @@ Join:
   --state-code-column NAME   column names when they differ from the defaults
 
 Run:
+  --index-cache DIR    keep the built index in DIR and reuse it while the related, codes and
+                       wages files and the options that shape it are unchanged (scheduled runs)
   --workers N          worker threads (default: CPU cores)
   --batch-size N       rows per output batch (default ${DEFAULT_BATCH_SIZE})
   --quiet, -q          no progress bar or summary on stderr
@@ -143,6 +146,7 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
     dedupePairs: Boolean(values['dedupe-pairs']),
     workers: str('workers') === undefined ? undefined : integer('--workers', str('workers')!, 1),
     batchSize: str('batch-size') === undefined ? undefined : integer('--batch-size', str('batch-size')!, 1),
+    indexCache: str('index-cache') === undefined ? undefined : { dir: str('index-cache')! },
     rangeBytes: str('range-bytes') === undefined ? undefined : integer('--range-bytes', str('range-bytes')!, 1),
     columns: {
       queryTitle: str('title-column'),

@@ -28,6 +28,7 @@ export function formatSummary(s: JoinSummary, outputs: { matched: string; unmatc
     .map(([reason, count]) => `${reason} ${n(count)}`)
     .join(', ');
   return [
+    `index    ${s.indexCache === 'hit' ? 'loaded from the cache' : s.indexCache === 'miss' ? 'built and stored in the cache' : 'built'}`,
     `read     queries ${n(s.queries.rows)} rows (${s.queries.files} file${s.queries.files === 1 ? '' : 's'}), related ${n(s.related.rows)} (${n(s.related.aboveThreshold)} above threshold), codes ${n(s.codes.rows)}, wages ${n(s.wages.rows)} (${n(s.wages.kept)} kept)`,
     `matched  ${n(s.matched)} -> ${outputs.matched}`,
     `unmatched ${n(s.unmatched)}${reasons ? ` (${reasons})` : ''} -> ${outputs.unmatched}`,

@@ -59,10 +59,22 @@ export interface JoinOptions {
   batchSize?: number;
   /** Byte size of the query-file ranges handed to workers, default 4 MiB (tests use tiny ones). */
   rangeBytes?: number;
+  /**
+   * Keep the built index (related ⋈ codes, filtered wage rows) in this folder and reuse it while
+   * the related, codes and wages files (path, size, modification time) and every option that
+   * shapes the index are unchanged: scheduled re-runs with a new query batch skip the build.
+   */
+  indexCache?: IndexCacheOptions;
   /** Stops the run: workers are terminated, sinks aborted. */
   signal?: AbortSignal;
   /** Progress callback, called at most a few times per second. */
   onProgress?: (p: Progress) => void;
+}
+
+export interface IndexCacheOptions {
+  dir: string;
+  /** Oldest entries are removed beyond this total size; default 1 GiB. */
+  maxBytes?: number;
 }
 
 export interface Progress {

@@ -60,7 +60,7 @@ export class TitleIndexBuilder {
 
   constructor(
     private readonly codeTable: CodeTable,
-    private readonly options: RelatedOptions,
+    private readonly options: Readonly<RelatedOptions>,
   ) {}
 
   /** One related-table row; columns = [title, related_title, score]. */

@@ -1,9 +1,7 @@
 import { availableParallelism } from 'os';
 import { Piscina } from 'piscina';
-import { addCodeRow, newCodeTable, reachableCodes, TitleIndexBuilder, type CodeTable, type TitleIndex } from '../build/buildTitleIndex';
-import { WageIndexBuilder, type WageIndex } from '../build/buildWageIndex';
-import { forEachRecord } from '../build/forEachRecord';
-import { type ColumnRequest } from '../dialect/columns';
+import { buildJoinIndex, required as request, type IndexSettings } from '../build/buildJoinIndex';
+import { cachedJoinIndex, indexCacheKey } from '../build/indexCache';
 import { CancelledError, InputError } from '../errors';
 import {
   DEFAULT_THRESHOLD,
@@ -58,38 +56,21 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     resolveFiles(options.wages.files, 'wages table'),
   ]);
 
-  // 1. Codes: title -> code ids.
-  const codeTable: CodeTable = newCodeTable();
-  const codeRead = await forEachRecord('codes table', codeFiles, options.codes, [
-    request('code', columns.codeCode ?? 'code'),
-    request('title', columns.codeTitle ?? 'title'),
-  ], (cur, cols) => addCodeRow(codeTable, cur.text(cols[0]), cur.text(cols[1]), caseInsensitive), signal);
-
-  // 2. Related titles above the threshold -> codes, with path multiplicity.
-  const titleBuilder = new TitleIndexBuilder(codeTable, { threshold, includeSelf, caseInsensitive, countEachCodeOnce: options.countEachCodeOnce ?? false });
-  const scoreName = columns.relatedScore ?? 'score';
-  const relatedRead = await forEachRecord('related-titles table', relatedFiles, options.related, [
-    request('title', columns.relatedTitle ?? 'title'),
-    request('related title', columns.relatedRelatedTitle ?? 'related_title'),
-    request('score', scoreName),
-  ], (cur, cols, table) => titleBuilder.addRow(cur, cols, table.info.path, table.header[cols[2]] ?? scoreName), signal);
-  const titles: TitleIndex = titleBuilder.build();
-
-  // 3. Wage rows of reachable codes, grouped by (code, state).
-  const wageBuilder = new WageIndexBuilder(codeTable, reachableCodes(titles, codeTable.codes.length), wageColumnNames.map((c) => c.toLowerCase()), options.topCodeValue);
-  const wageRead = await forEachRecord('wages table', wageFiles, options.wages, [
-    request('code', ...(columns.wageCode ? [columns.wageCode] : ['occ_code', 'code'])),
-    { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false },
-    { role: 'state code', names: columns.wageStateCode ? [columns.wageStateCode] : ['st', 'prim_state'], required: false },
-    ...wageColumnNames.map((name) => request(`wage column ${name}`, name)),
-  ], (cur, cols, table) => {
-    const area = cols[1] >= 0 ? cols[1] : cols[2];
-    if (area < 0) {
-      throw new InputError(`wages table has no area column; columns are: ${table.header.join(', ')}`, { file: table.info.path, line: table.headerLine }, 'an area_title column, or a state-code column such as st or prim_state');
-    }
-    wageBuilder.addRow(cur, [cols[0], area, ...cols.slice(3)]);
-  }, signal);
-  const wages: WageIndex = wageBuilder.build();
+  const settings: IndexSettings = {
+    threshold,
+    includeSelf,
+    caseInsensitive,
+    countEachCodeOnce: options.countEachCodeOnce ?? false,
+    wageColumns: wageColumnNames,
+    topCodeValue: options.topCodeValue,
+    columns,
+  };
+  const indexFiles = { related: relatedFiles, codes: codeFiles, wages: wageFiles };
+  const build = () => buildJoinIndex(options, indexFiles, settings, signal);
+  const { index, cache } = options.indexCache
+    ? await cachedJoinIndex(options.indexCache, indexCacheKey(options, indexFiles, settings), build)
+    : { index: await build(), cache: 'off' as const };
+  const { titles, wages, stats } = index;
 
   // 4. Queries through the worker pool.
   const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
@@ -168,32 +149,24 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
   }
 
   const unmatchedByReason = Object.fromEntries(REASONS.map((r, i) => [r, reasonCounts[i]])) as Record<UnmatchedReason, number>;
+  const { missingCells, invalidCells, ...wageTable } = stats.wages;
   return {
     queries: { files: queryFiles.length, rows: queryRows },
-    related: { files: relatedRead.files, rows: relatedRead.records, aboveThreshold: titleBuilder.rowsAboveThreshold, titles: titles.titles.length },
-    codes: { files: codeRead.files, rows: codeRead.records, distinctCodes: codeTable.codes.length },
-    wages: {
-      files: wageRead.files,
-      rows: wageRead.records,
-      kept: wageBuilder.stats.rowsKept,
-      withoutReachableCode: wageBuilder.stats.rowsWithoutKnownCode,
-      outsideAnyState: wageBuilder.stats.rowsOutsideAnyState,
-    },
+    related: { ...stats.related, titles: titles.titles.length },
+    codes: stats.codes,
+    wages: wageTable,
+    indexCache: cache,
     matched: out.matched,
     unmatched: out.unmatched,
     unmatchedByReason,
-    missingWageCells: wageBuilder.stats.missingCells,
-    invalidWageCells: wageBuilder.stats.invalidCells,
+    missingWageCells: missingCells,
+    invalidWageCells: invalidCells,
     duplicatePairsDropped: out.duplicatesDropped,
     rangesRedone,
     workers,
     wallMs: Date.now() - started,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-}
-
-function request(role: string, ...names: string[]): ColumnRequest {
-  return { role, names, required: true };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

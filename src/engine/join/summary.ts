@@ -11,6 +11,8 @@ export interface JoinSummary {
   related: TableSummary & { aboveThreshold: number; titles: number };
   codes: TableSummary & { distinctCodes: number };
   wages: TableSummary & { kept: number; withoutReachableCode: number; outsideAnyState: number };
+  /** Whether the built index came from the cache folder ('hit'), was built and stored ('miss'), or no cache was asked for. */
+  indexCache: 'hit' | 'miss' | 'off';
   matched: number;
   unmatched: number;
   unmatchedByReason: Record<UnmatchedReason, number>;

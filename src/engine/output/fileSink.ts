@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { constants, promises as fs } from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
@@ -21,7 +22,7 @@ export class FileSink implements RowSink {
     private readonly overwrite = false,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
   ) {
-    this.tempPath = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.partial`);
+    this.tempPath = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomUUID()}.partial`);
   }
 
   async open(columns: string[]): Promise<void> {
