@@ -76,7 +76,16 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
   const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const setup: ProbeSetup = { titles, wages, caseInsensitive, includeSelf };
   const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-  const stop = () => void pool.destroy();
+  // On abort the pool is destroyed at once, even with tasks running; a worker that had already
+  // answered then makes piscina emit 'error', which must not become an uncaught exception.
+  let destroyed: Promise<void> | undefined;
+  let firstPoolError: unknown;
+  const stop = () => {
+    destroyed ??= pool.destroy();
+  };
+  pool.on('error', (error: unknown) => {
+    if (!signal?.aborted) firstPoolError ??= error;
+  });
   signal?.addEventListener('abort', stop, { once: true });
 
   const dedupe = options.dedupePairs ?? false;
@@ -137,6 +146,7 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
         await accept(head.task, await head.result);
       }
     }
+    if (firstPoolError !== undefined) throw firstPoolError;
     await sinks.matched.close();
     await sinks.unmatched.close();
   } catch (error) {
@@ -145,7 +155,8 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     throw error;
   } finally {
     signal?.removeEventListener('abort', stop);
-    await pool.destroy();
+    stop();
+    await destroyed;
   }
 
   const unmatchedByReason = Object.fromEntries(REASONS.map((r, i) => [r, reasonCounts[i]])) as Record<UnmatchedReason, number>;
