@@ -5,6 +5,7 @@ import { emitBatches } from './emitBatches';
 import { emitFile } from './emitFile';
 import { emitRows } from './emitRows';
 import { toNodeError, type TableOfFile } from './errors';
+import { assertWritableFolder } from './fileAccess';
 import { materializeInputs, type JoinInputs } from './materializeInputs';
 import type { OutputEmitter } from './outputEmitter';
 import { progressLog } from './progressLog';
@@ -24,6 +25,7 @@ export async function executeJoin(this: IExecuteFunctions): Promise<INodeExecuti
 	let inputs: JoinInputs | undefined;
 	try {
 		const params = readParameters(this);
+		if (params.indexCacheFolder !== undefined) assertWritableFolder(this, params.indexCacheFolder, 'Index Cache Folder');
 		workspace = await TempWorkspace.create();
 		inputs = await materializeInputs(this, params, items, workspace, signal);
 		const emitter = chooseEmitter(this, params, inputs, workspace);

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { NodeOperationError, type IExecuteFunctions, type ResolvedFilePath } from 'n8n-workflow';
 import { InputError } from '../../src/engine';
 import { resolveFiles } from '../../src/engine/source/resolveFiles';
@@ -33,6 +34,20 @@ export async function resolveReadableFiles(ctx: IExecuteFunctions, pattern: stri
 		readable.push(resolved);
 	}
 	return readable;
+}
+
+/**
+ * A folder the node will write to (the index cache): refused under the same rule as files. It
+ * may not exist yet, so it is checked as an absolute path rather than resolved.
+ */
+export function assertWritableFolder(ctx: IExecuteFunctions, folder: string, field: string): void {
+	if (!isBlocked(ctx, path.resolve(folder) as ResolvedFilePath)) return;
+	const allowed = allowedPaths();
+	throw new NodeOperationError(ctx.getNode(), `Access to the folder is not allowed.${allowed ? ` Allowed paths: ${allowed}` : ''}`, {
+		itemIndex: 0,
+		level: 'warning',
+		description: `"${field}" is ${folder}, which this n8n instance does not let nodes write. Choose a folder listed in N8N_RESTRICT_FILE_ACCESS_TO (and outside n8n's own folders).`,
+	});
 }
 
 /** n8n ≥ 1.9x resolves (realpath) before checking; older versions check the path as given. */

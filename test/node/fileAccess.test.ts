@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { QUERY_ITEMS, smallTableParameters, tempDir } from './fixtures';
 import { runNode } from './mockExecuteFunctions';
@@ -56,4 +56,21 @@ test('a pattern that matches no file says which field to check', async () => {
 		message: `No file found for "SOC Codes File Path": ${path.join(dir, 'missing', '*.csv')}`,
 		description: expect.stringContaining('Check "SOC Codes File Path"'),
 	});
+});
+
+test('an index cache folder outside the allowed folders is refused before any work', async () => {
+	const base = smallTableParameters(allowed);
+	const parameters = { ...base, options: { ...(base.options as object), indexCacheFolder: path.join(dir, 'cache') } };
+	await expect(runNode({ parameters, items: QUERY_ITEMS, allowedFolders: [allowed] })).rejects.toMatchObject({
+		message: 'Access to the folder is not allowed.',
+	});
+});
+
+test('an allowed index cache folder is used: the second run loads the index', async () => {
+	const base = smallTableParameters(allowed);
+	const parameters = { ...base, options: { ...(base.options as object), indexCacheFolder: path.join(allowed, 'cache') } };
+	const first = await runNode({ parameters, items: QUERY_ITEMS, allowedFolders: [allowed] });
+	const second = await runNode({ parameters, items: QUERY_ITEMS, allowedFolders: [allowed] });
+	expect(second.output).toEqual(first.output);
+	expect(readdirSync(path.join(allowed, 'cache')).filter((f) => f.endsWith('.sjindex'))).toHaveLength(1);
 });
