@@ -47,6 +47,13 @@ export interface DatasetSpec {
   relatedRows: number;
   wageRows: number;
   quirks: 'all' | 'portable';
+  /**
+   * 'design' (the benchmark): the shape of DESIGN.md §4 — a title vocabulary that grows with the
+   * related table (~10 related rows per title, ~2 of them toward coded titles), and query titles
+   * mostly from a long tail the related table does not know, so ~5% of queries match.
+   * Default: the test shape (few thousand titles, most queries match).
+   */
+  shape?: 'design';
 }
 
 export interface GeneratedDataset {
@@ -216,17 +223,20 @@ export async function generateDataset(dir: string, spec: DatasetSpec): Promise<G
 
   // --- titles
   const used = new Set<string>();
+  const design = spec.shape === 'design';
   const makeTitle = (): string => {
     for (;;) {
       const level = rnd.pick(LEVELS);
-      const t = `${level ? level + ' ' : ''}${rnd.pick(FIELDS)} ${rnd.pick(ROLES)}${rnd.chance(0.15) ? ' ' + rnd.pick(['I', 'II', 'III', 'IV']) : ''}`;
+      let t = `${level ? level + ' ' : ''}${rnd.pick(FIELDS)} ${rnd.pick(ROLES)}${rnd.chance(0.15) ? ' ' + rnd.pick(['I', 'II', 'III', 'IV']) : ''}`;
+      // The design shape needs more distinct titles than the word lists combine to.
+      if (design) t += ` ${1 + rnd.int(99)}`;
       if (!used.has(t)) {
         used.add(t);
         return t;
       }
     }
   };
-  const vocabSize = Math.max(300, Math.min(3000, Math.round(spec.relatedRows / 4)));
+  const vocabSize = design ? Math.max(300, Math.round(spec.relatedRows / 10)) : Math.max(300, Math.min(3000, Math.round(spec.relatedRows / 4)));
   const vocab: string[] = [...SPECIAL_TITLES];
   SPECIAL_TITLES.forEach((t) => used.add(t));
   while (vocab.length < vocabSize) vocab.push(makeTitle());
@@ -323,8 +333,8 @@ export async function generateDataset(dir: string, spec: DatasetSpec): Promise<G
     const w = new ChunkWriter(relatedFile, all ? 'windows-1252' : 'utf8', false);
     await w.write((all ? `Title${d}Related_Title${d}Score` : `title${d}related_title${d}score`) + eol);
     const rowsPerTitle = spec.relatedRows / relatedSources.length;
-    // ~6 rows per title point at coded titles (about half of them above the threshold)
-    const pCoded = Math.max(0.01, Math.min(0.6, 6 / rowsPerTitle));
+    // ~6 rows per title (~2 in the design shape) point at coded titles, about half above the threshold
+    const pCoded = Math.max(0.01, Math.min(0.6, (design ? 2 : 6) / rowsPerTitle));
     let prev = '';
     for (let i = 0; i < spec.relatedRows; i++) {
       if (prev && rnd.chance(0.02)) {
@@ -434,6 +444,9 @@ export async function generateDataset(dir: string, spec: DatasetSpec): Promise<G
 
   // ------------------------------------------------------------ query table
   const queriesFile = path.join(dir, 'queries.csv');
+  // Design shape: most query titles come from postings-like titles that no related row knows.
+  const queryOnly: string[] = [];
+  if (design) for (let i = 0; i < Math.max(1000, Math.round(spec.queryRows / 75)); i++) queryOnly.push(makeTitle());
   {
     const w = new ChunkWriter(queriesFile, 'utf8', false);
     const eol = (): string => {
@@ -448,7 +461,7 @@ export async function generateDataset(dir: string, spec: DatasetSpec): Promise<G
         if (w.add(prev)) await w.flush(); // duplicate query row
         continue;
       }
-      let title = rnd.skewed(vocab);
+      let title = design && !rnd.chance(0.14) ? rnd.skewed(queryOnly) : rnd.skewed(vocab);
       let u = rnd.next();
       if (u < 0.05) title = title + '   ';
       else if (u < 0.07) title = title + '\u00a0';
