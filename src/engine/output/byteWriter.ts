@@ -1,3 +1,5 @@
+import { csvField } from './rowFormat';
+
 /**
  * Appends UTF-8 text to a growing byte buffer. Workers build their output here instead of
  * concatenating strings: a string built from millions of `+=` is a deep rope whose flattening
@@ -26,6 +28,27 @@ export class ByteWriter {
       const code = text.charCodeAt(i);
       if (code >= 0x80) {
         this.length += buf.write(text, this.length, 'utf8');
+        return;
+      }
+      buf[at++] = code;
+    }
+    this.length = at;
+  }
+
+  /**
+   * One CSV field: copied as is in the common case, quoted (with quotes doubled) when it holds a
+   * comma, quote or line break. Detecting that during the copy saves a separate scan per field.
+   */
+  writeCsvField(text: string): void {
+    if (this.length + text.length * 3 > this.buf.length) this.grow(this.length + text.length * 3);
+    const buf = this.buf;
+    const start = this.length;
+    let at = start;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80 || code === 0x2c || code === 0x22 || code === 0x0a || code === 0x0d) {
+        this.length = start;
+        this.write(csvField(text));
         return;
       }
       buf[at++] = code;

@@ -3,7 +3,7 @@ import type { WageIndex } from '../build/buildWageIndex';
 import { trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
 import { ByteWriter } from '../output/byteWriter';
-import { csvField, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
+import { csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import type { Dialect } from '../scan/dialect';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { resolveState } from '../values/resolveState';
@@ -98,7 +98,7 @@ export class QueryProber {
       const stateId = this.stateOf(location);
       if (stateId < 0) {
         reasons[0]++;
-        unmatched.addUnmatched(ordinal, title, location, '', REASONS[0]);
+        unmatched.addUnmatched(ordinal, title, location, -1, 0);
         return true;
       }
       const titleId = this.titleIds.get(this.setup.caseInsensitive ? title.toLowerCase() : title);
@@ -109,7 +109,7 @@ export class QueryProber {
       }
       const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
       reasons[reason]++;
-      unmatched.addUnmatched(ordinal, title, location, stateById(stateId).name, REASONS[reason]);
+      unmatched.addUnmatched(ordinal, title, location, stateId, reason);
       return true;
     });
     if (tooFew) {
@@ -189,9 +189,9 @@ class PartBuilder {
     if (typeof tail !== 'string') {
       this.addObject(ordinal, [title, location, ...tail]);
     } else if (this.format === 'csv') {
-      this.text.write(csvField(title));
+      this.text.writeCsvField(title);
       this.text.write(',');
-      this.text.write(csvField(location));
+      this.text.writeCsvField(location);
       this.text.write(tail);
     } else {
       this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}`);
@@ -199,12 +199,18 @@ class PartBuilder {
     }
   }
 
-  addUnmatched(ordinal: number, title: string, location: string, state: string, reason: string): void {
+  addUnmatched(ordinal: number, title: string, location: string, stateId: number, reason: number): void {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
-    const values = [title, location, state, reason];
-    if (this.format === 'csv') this.text.write(csvLine(values));
-    else if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
+    if (this.format === 'csv') {
+      this.text.writeCsvField(title);
+      this.text.write(',');
+      this.text.writeCsvField(location);
+      this.text.write(unmatchedCsvTail(stateId, reason));
+      return;
+    }
+    const values = [title, location, stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]];
+    if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
     else this.addObject(ordinal, values);
   }
 
@@ -217,6 +223,13 @@ class PartBuilder {
     if (this.format === 'rows') return { rows: this.rows, objects: this.objects, ordinals: this.ordinals, pairKeys: this.pairKeys };
     return { rows: this.rows, bytes: this.text.finish(), pairKeys: this.pairKeys };
   }
+}
+
+/** ",state,reason\n" per (state or none, reason), made once: unmatched rows are most rows. */
+const unmatchedTails: string[] = [];
+function unmatchedCsvTail(stateId: number, reason: number): string {
+  const key = (stateId + 1) * REASONS.length + reason;
+  return (unmatchedTails[key] ??= ',' + csvLine([stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]]));
 }
 
 export function pairKey(title: string, location: string): string {
