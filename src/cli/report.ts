@@ -34,6 +34,6 @@ export function formatSummary(s: JoinSummary, outputs: { matched: string; unmatc
     `unmatched ${n(s.unmatched)}${reasons ? ` (${reasons})` : ''} -> ${outputs.unmatched}`,
     `wages    missing cells ${n(s.missingWageCells)}, invalid cells ${n(s.invalidWageCells)}, rows without a reachable code ${n(s.wages.withoutReachableCode)}, rows outside any state ${n(s.wages.outsideAnyState)}`,
     `skipped  duplicate pairs ${n(s.duplicatePairsDropped)}; ranges rescanned ${s.rangesRedone}`,
-    `time     ${(s.wallMs / 1000).toFixed(2)} s with ${s.workers} worker${s.workers === 1 ? '' : 's'}, peak memory ${n(s.peakRssMB)} MB`,
+    `time     ${(s.wallMs / 1000).toFixed(2)} s (index ${(s.stageMs.build / 1000).toFixed(2)} s, queries ${(s.stageMs.queries / 1000).toFixed(2)} s) with ${s.workers} worker${s.workers === 1 ? '' : 's'}, peak memory ${n(s.peakRssMB)} MB`,
   ].join('\n');
 }

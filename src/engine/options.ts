@@ -12,6 +12,12 @@ export interface TableSource {
   headerRow?: number;
   /** Column names when the file has no header row (headerRow 0). */
   columnNames?: string[];
+  /**
+   * .xlsx workbooks: the sheet to read, by name or 1-based position (a number, or a string of
+   * digits that is no sheet's name); default the first sheet. Ignored for text files. Delimiter
+   * and encoding do not apply to .xlsx; headerRow counts Excel rows.
+   */
+  sheet?: string | number;
 }
 
 /** Column names to use in each table (matched case-insensitively, trimmed, BOM stripped). */

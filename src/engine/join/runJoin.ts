@@ -1,3 +1,4 @@
+import { promises as fs } from 'fs';
 import { availableParallelism } from 'os';
 import { Piscina } from 'piscina';
 import { buildJoinIndex, required as request, type IndexSettings } from '../build/buildJoinIndex';
@@ -71,9 +72,13 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     ? await cachedJoinIndex(options.indexCache, indexCacheKey(options, indexFiles, settings), build)
     : { index: await build(), cache: 'off' as const };
   const { titles, wages, stats } = index;
+  const buildMs = Date.now() - started;
 
   // 4. Queries through the worker pool.
-  const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
+  // Small jobs: no more workers than there are ranges to scan (each worker costs a thread start).
+  const queryBytes = (await Promise.all(queryFiles.map((f) => fs.stat(f)))).reduce((n, st) => n + st.size, 0);
+  const rangeBytes = Math.max(1, Math.floor(options.rangeBytes ?? DEFAULT_RANGE_BYTES));
+  const workers = Math.max(1, Math.min(Math.floor(options.workers ?? availableParallelism()), Math.ceil(queryBytes / rangeBytes)));
   const setup: ProbeSetup = { titles, wages, caseInsensitive, includeSelf };
   const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   // On abort the pool is destroyed at once, even with tasks running; a worker that had already
@@ -96,7 +101,6 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
   try {
     await sinks.matched.open(matchedColumns(wages.columns));
     await sinks.unmatched.open(UNMATCHED_COLUMNS);
-    const rangeBytes = Math.max(1, Math.floor(options.rangeBytes ?? DEFAULT_RANGE_BYTES));
     const maxInFlight = workers * 2;
     for (const file of queryFiles) {
       const table = await openTable(file, options.queries, [
@@ -176,6 +180,7 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     rangesRedone,
     workers,
     wallMs: Date.now() - started,
+    stageMs: { build: buildMs, queries: Date.now() - started - buildMs },
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }

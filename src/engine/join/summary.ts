@@ -26,5 +26,7 @@ export interface JoinSummary {
   rangesRedone: number;
   workers: number;
   wallMs: number;
+  /** Where the time went: the small side (files to index, or the cache) and the query stream. */
+  stageMs: { build: number; queries: number };
   peakRssMB: number;
 }

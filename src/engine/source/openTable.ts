@@ -34,6 +34,8 @@ export interface OpenTableOptions {
   headerRow?: number;
   /** The column names when headerRow is 0 (ignored otherwise). */
   columnNames?: string[];
+  /** .xlsx only: the sheet, by name or 1-based position; default the first. */
+  sheet?: string | number;
 }
 
 /** The head sample: header detection and the header itself must lie within it. */
@@ -56,17 +58,19 @@ function cleanName(name: string): string {
 }
 
 /**
- * Opens one delimited text file: resolves gzip/encoding/BOM, sniffs the delimiter (unless given),
+ * Opens one delimited text file or .xlsx sheet (read as CSV text, so headerRow N is Excel row N):
+ * resolves gzip/encoding/BOM, sniffs the delimiter (unless given),
  * finds the header (detected, given line, or none with columnNames), maps the requested columns and
  * tells where the data starts.
  *
  * InputError: file missing/unreadable; "file is empty"; "looks like an Excel/binary file, expected
- * delimited text" (xlsx/xls signature, or NUL bytes in the text); a bad delimiter/encoding/headerRow
+ * delimited text" (old .xls signature, or NUL bytes in the text); an .xlsx sheet that does not
+ * exist or a zip that is not a readable .xlsx; a bad delimiter/encoding/headerRow
  * option; headerRow 0 without columnNames; a missing or ambiguous column (see mapColumns). A header
  * with no data rows is fine.
  */
 export async function openTable(path: string, opts: OpenTableOptions, requests: ColumnRequest[]): Promise<OpenedTable> {
-  const info = await inspectFile(path, opts.encoding);
+  const info = await inspectFile(path, opts.encoding, opts.sheet);
   const { bytes, complete } = await readHeadSample(info, SAMPLE_BYTES);
   const base = isRangeScannable(info) ? info.bomLength : 0;
 
@@ -74,8 +78,9 @@ export async function openTable(path: string, opts: OpenTableOptions, requests: 
     throw new InputError('looks like an Excel/binary file, expected delimited text', { file: path }, 'a CSV/TSV text file (NUL bytes found; for UTF-16 without a BOM set the encoding)');
   }
 
+  // An .xlsx sheet arrives as comma-separated text whatever the delimiter option says.
   const dialect: Dialect = {
-    delimiter: opts.delimiter !== undefined && opts.delimiter !== '' ? parseDelimiter(opts.delimiter, path) : sniffDelimiter(bytes),
+    delimiter: info.xlsx ? 0x2c : opts.delimiter !== undefined && opts.delimiter !== '' ? parseDelimiter(opts.delimiter, path) : sniffDelimiter(bytes),
     quote: QUOTE,
   };
   const records = splitSampleRecords(bytes, dialect, Number.MAX_SAFE_INTEGER, complete);

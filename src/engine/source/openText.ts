@@ -4,6 +4,7 @@ import { PassThrough, Readable, Transform, TransformCallback } from 'stream';
 import { createGunzip } from 'zlib';
 import * as iconv from 'iconv-lite';
 import { InputError } from '../errors';
+import { inspectXlsx, openXlsxCsvStream, XlsxSheetInfo } from './xlsx';
 
 /** What we know about one text file before reading it as records. */
 export interface TextSourceInfo {
@@ -16,6 +17,11 @@ export interface TextSourceInfo {
   encoding: string;
   /** Length of the byte-order mark at the start of the (decompressed) content; 0 when none. */
   bomLength: number;
+  /**
+   * Set for an .xlsx workbook (zip signature): the chosen sheet, read as UTF-8 CSV text
+   * (comma-delimited, "\n" line ends; encoding 'utf8', bomLength 0, gzip false).
+   */
+  xlsx?: XlsxSheetInfo;
 }
 
 /** Resolved encoding names, as they appear in TextSourceInfo.encoding. */
@@ -212,9 +218,13 @@ function wrapStreamError(err: unknown, path: string, gzip: boolean): InputError 
  * exports, which are Mac Roman (both such files in shared/data are), so that case guesses
  * 'macintosh'; any other Mac Roman file must be named with encoding 'macintosh'.
  *
- * An Excel workbook (zip "PK\x03\x04" or OLE2 signature) is rejected here.
+ * A zip archive ("PK\x03\x04") is read as an .xlsx workbook: `sheet` chooses the sheet (a name, or a
+ * 1-based position; default the first, see chooseSheet) and the encoding option does not apply.
+ * InputError for a sheet that does not exist (the message lists the sheets), for a zip that is not
+ * a readable .xlsx, and for an old binary Excel file (.xls, OLE2 signature). `sheet` is ignored for
+ * text files.
  */
-export async function inspectFile(path: string, encoding?: string): Promise<TextSourceInfo> {
+export async function inspectFile(path: string, encoding?: string, sheet?: string | number): Promise<TextSourceInfo> {
   const wanted = normalizeEncoding(encoding, path);
   let size: number;
   try {
@@ -230,8 +240,12 @@ export async function inspectFile(path: string, encoding?: string): Promise<Text
   } catch (err) {
     throw wrapStreamError(err, path, false);
   }
-  if (startsWith(raw, [0x50, 0x4b, 0x03, 0x04]) || startsWith(raw, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
-    throw new InputError('looks like an Excel/binary file, expected delimited text', { file: path }, 'a CSV/TSV text file; save the sheet as CSV');
+  if (startsWith(raw, [0x50, 0x4b, 0x03, 0x04])) {
+    const xlsx = await inspectXlsx(path, sheet);
+    return { path, size, gzip: false, encoding: 'utf8', bomLength: 0, xlsx };
+  }
+  if (startsWith(raw, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    throw new InputError('looks like an Excel/binary file, expected delimited text', { file: path }, 'a CSV/TSV text file or an .xlsx workbook; save the sheet as .xlsx or CSV (old .xls and password-protected workbooks cannot be read)');
   }
   const gzip = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
   const head = gzip ? await readGunzippedHead(path, HEAD_SAMPLE) : raw;
@@ -259,9 +273,9 @@ export async function inspectFile(path: string, encoding?: string): Promise<Text
   return { path, size, gzip, encoding: resolved, bomLength: bomFor(resolved) };
 }
 
-/** True when the file can be scanned as raw UTF-8 bytes by byte ranges (not gzip, encoding utf8). */
+/** True when the file can be scanned as raw UTF-8 bytes by byte ranges (not gzip or xlsx, encoding utf8). */
 export function isRangeScannable(info: TextSourceInfo): boolean {
-  return !info.gzip && info.encoding === 'utf8';
+  return !info.gzip && !info.xlsx && info.encoding === 'utf8';
 }
 
 /** Drops the first `count` bytes of a byte stream. */
@@ -301,8 +315,8 @@ class ToUtf8 extends Transform {
 }
 
 /**
- * A stream of UTF-8 bytes for the whole file, BOM removed: gunzips gzip files (told by magic bytes)
- * and transcodes non-UTF-8 encodings with iconv-lite. Errors (missing file, truncated gzip) arrive
+ * A stream of UTF-8 bytes for the whole file, BOM removed: gunzips gzip files (told by magic bytes),
+ * transcodes non-UTF-8 encodings with iconv-lite, and writes an .xlsx file's chosen sheet as CSV. Errors (missing file, truncated gzip) arrive
  * as an 'error' event carrying an InputError that names the file.
  *
  * `start` is in the same coordinates as OpenedTable.dataOffset: for range-scannable files
@@ -313,9 +327,13 @@ class ToUtf8 extends Transform {
 export function openUtf8Stream(info: TextSourceInfo, start = 0): NodeJS.ReadableStream {
   const out = new PassThrough();
   const scannable = isRangeScannable(info);
-  const src = createReadStream(info.path, scannable ? { start: Math.max(start, info.bomLength) } : {});
+  const src: Readable = info.xlsx
+    ? openXlsxCsvStream(info.path, info.xlsx)
+    : createReadStream(info.path, scannable ? { start: Math.max(start, info.bomLength) } : {});
   const stages: Transform[] = [];
-  if (!scannable) {
+  if (info.xlsx) {
+    if (start > 0) stages.push(new SkipBytes(start));
+  } else if (!scannable) {
     if (info.gzip) stages.push(createGunzip());
     if (info.bomLength > 0) stages.push(new SkipBytes(info.bomLength));
     const codec = ICONV_NAME[info.encoding];
