@@ -22,6 +22,7 @@ const tableFlags = Object.fromEntries(
     [`${t}-encoding`, { type: 'string' }],
     [`${t}-header-row`, { type: 'string' }],
     [`${t}-column-names`, { type: 'string' }],
+    [`${t}-sheet`, { type: 'string' }],
   ]),
 ) as Record<string, { type: 'string'; multiple?: boolean }>;
 
@@ -51,6 +52,7 @@ const FLAGS = {
   'area-column': { type: 'string' },
   'state-code-column': { type: 'string' },
   'index-cache': { type: 'string' },
+  'memory-budget': { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'summary-json': { type: 'string' },
@@ -63,7 +65,7 @@ export const USAGE = `Usage: salary-join --queries F --related F --codes F --wag
 Joins (job title, location) queries with related titles (score > threshold), SOC codes and
 BLS OES wage rows of the query's state; writes the median of each wage column per query.
 
-Tables (each flag may repeat; globs allowed, e.g. 'exports/*.csv'):
+Tables (CSV/TSV, gzipped or not, or .xlsx; each flag may repeat; globs allowed, e.g. 'data/*.csv'):
   --queries F          query table: title, location (or state) columns
   --related F          related titles: title, related_title, score
   --codes F            SOC codes: code, title
@@ -72,6 +74,7 @@ Tables (each flag may repeat; globs allowed, e.g. 'exports/*.csv'):
   --<table>-encoding E      auto (default), utf8, utf16le, windows-1252, latin1, macintosh
   --<table>-header-row N    1-based line of the header (default: detected); 0 = no header
   --<table>-column-names a,b,c  names of the columns when --<table>-header-row 0
+  --<table>-sheet NAME|N    .xlsx workbooks: the sheet, by name or 1-based position (default: the first)
 
 Output:
   --out F              matched rows (CSV, or JSON lines when F ends in .jsonl/.ndjson)
@@ -95,6 +98,8 @@ Join:
 Run:
   --index-cache DIR    keep the built index in DIR and reuse it while the related, codes and
                        wages files and the options that shape it are unchanged (scheduled runs)
+  --memory-budget MB   keep the built index within about half of MB: when the related and wage
+                       tables need more, join partition by partition through temporary files
   --workers N          worker threads (default: CPU cores)
   --batch-size N       rows per output batch (default ${DEFAULT_BATCH_SIZE})
   --quiet, -q          no progress bar or summary on stderr
@@ -124,6 +129,7 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
       encoding: str(`${name}-encoding`),
       headerRow: headerRow === undefined ? undefined : integer(`--${name}-header-row`, headerRow, 0),
       columnNames: list(str(`${name}-column-names`)),
+      sheet: str(`${name}-sheet`),
     };
   };
 
@@ -146,6 +152,7 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
     dedupePairs: Boolean(values['dedupe-pairs']),
     workers: str('workers') === undefined ? undefined : integer('--workers', str('workers')!, 1),
     batchSize: str('batch-size') === undefined ? undefined : integer('--batch-size', str('batch-size')!, 1),
+    memoryBudgetMB: str('memory-budget') === undefined ? undefined : positive('--memory-budget', str('memory-budget')!),
     indexCache: str('index-cache') === undefined ? undefined : { dir: str('index-cache')! },
     rangeBytes: str('range-bytes') === undefined ? undefined : integer('--range-bytes', str('range-bytes')!, 1),
     columns: {
@@ -171,6 +178,12 @@ function list(text: string | undefined): string[] | undefined {
 function number(flag: string, text: string): number {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number, not "${text}"`);
+  return value;
+}
+
+function positive(flag: string, text: string): number {
+  const value = number(flag, text);
+  if (!(value > 0)) throw new UsageError(`${flag} must be a positive number, not "${text}"`);
   return value;
 }
 

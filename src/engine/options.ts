@@ -71,6 +71,12 @@ export interface JoinOptions {
    * shapes the index are unchanged: scheduled re-runs with a new query batch skip the build.
    */
   indexCache?: IndexCacheOptions;
+  /**
+   * Memory budget in MB for the built index. When the related-titles and wage tables would make
+   * an index larger than about half of it, the join hash-partitions the related rows and the
+   * queries by title into temporary files and joins partition by partition.
+   */
+  memoryBudgetMB?: number;
   /** Stops the run: workers are terminated, sinks aborted. */
   signal?: AbortSignal;
   /** Progress callback, called at most a few times per second. */

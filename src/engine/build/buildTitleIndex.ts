@@ -51,6 +51,15 @@ export interface RelatedOptions {
   caseInsensitive: boolean;
 }
 
+/** A related row's score; a cell that is not a plain decimal number stops the run with its place. */
+export function readScore(cursor: FieldCursor, column: number, file: string, columnName: string): number {
+  const score = cursor.escaped[column] ? Number.NaN : parseScoreBytes(cursor.buf, cursor.starts[column], cursor.ends[column]);
+  if (Number.isNaN(score)) {
+    throw new InputError(`score ${JSON.stringify(cursor.text(column))} is not a number`, { file, line: cursor.line, column: columnName }, 'a decimal number such as 87.5');
+  }
+  return score;
+}
+
 /** Accumulates related rows, then flattens them into a TitleIndex. */
 export class TitleIndexBuilder {
   private readonly paths = new Map<string, Map<number, number>>();
@@ -67,13 +76,7 @@ export class TitleIndexBuilder {
   addRow(cursor: FieldCursor, columns: number[], file: string, scoreColumn: string): void {
     this.rowsRead++;
     const [titleCol, relatedCol, scoreCol] = columns;
-    const score = cursor.escaped[scoreCol]
-      ? Number.NaN
-      : parseScoreBytes(cursor.buf, cursor.starts[scoreCol], cursor.ends[scoreCol]);
-    if (Number.isNaN(score)) {
-      throw new InputError(`score ${JSON.stringify(cursor.text(scoreCol))} is not a number`, { file, line: cursor.line, column: scoreColumn }, 'a decimal number such as 87.5');
-    }
-    if (!(score > this.options.threshold)) return;
+    if (!(readScore(cursor, scoreCol, file, scoreColumn) > this.options.threshold)) return;
     this.rowsAboveThreshold++;
     const title = titleKey(cursor.text(titleCol), this.options.caseInsensitive);
     const related = titleKey(cursor.text(relatedCol), this.options.caseInsensitive);

@@ -3,6 +3,8 @@ import { availableParallelism } from 'os';
 import { Piscina } from 'piscina';
 import { buildJoinIndex, required as request, type IndexSettings } from '../build/buildJoinIndex';
 import { cachedJoinIndex, indexCacheKey } from '../build/indexCache';
+import { planPartitions } from '../partition/planPartitions';
+import { runPartitioned } from '../partition/runPartitioned';
 import { CancelledError, InputError } from '../errors';
 import {
   DEFAULT_THRESHOLD,
@@ -57,6 +59,20 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     resolveFiles(options.wages.files, 'wages table'),
   ]);
 
+  // Small jobs: no more workers than there are ranges to scan (each worker costs a thread start).
+  const queryBytes = (await Promise.all(queryFiles.map((f) => fs.stat(f)))).reduce((n, st) => n + st.size, 0);
+  const rangeBytes = Math.max(1, Math.floor(options.rangeBytes ?? DEFAULT_RANGE_BYTES));
+  const workers = Math.max(1, Math.min(Math.floor(options.workers ?? availableParallelism()), Math.ceil(queryBytes / rangeBytes)));
+
+  if (options.memoryBudgetMB !== undefined) {
+    if (!(options.memoryBudgetMB > 0)) throw new InputError(`memory budget ${String(options.memoryBudgetMB)} MB is not a positive number`, undefined, 'a number of megabytes such as 300');
+    const partitions = await planPartitions(options.memoryBudgetMB * 1024 * 1024, relatedFiles, wageFiles, workers);
+    if (partitions > 1) {
+      const plan = { partitions, queryFiles, relatedFiles, threshold, caseInsensitive, wageColumns: wageColumnNames.map((c) => c.toLowerCase()) };
+      return runPartitioned(options, sinks, plan, runJoin);
+    }
+  }
+
   const settings: IndexSettings = {
     threshold,
     includeSelf,
@@ -75,10 +91,6 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
   const buildMs = Date.now() - started;
 
   // 4. Queries through the worker pool.
-  // Small jobs: no more workers than there are ranges to scan (each worker costs a thread start).
-  const queryBytes = (await Promise.all(queryFiles.map((f) => fs.stat(f)))).reduce((n, st) => n + st.size, 0);
-  const rangeBytes = Math.max(1, Math.floor(options.rangeBytes ?? DEFAULT_RANGE_BYTES));
-  const workers = Math.max(1, Math.min(Math.floor(options.workers ?? availableParallelism()), Math.ceil(queryBytes / rangeBytes)));
   const setup: ProbeSetup = { titles, wages, caseInsensitive, includeSelf };
   const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   // On abort the pool is destroyed at once, even with tasks running; a worker that had already
@@ -171,6 +183,7 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     codes: stats.codes,
     wages: wageTable,
     indexCache: cache,
+    partitions: 1,
     matched: out.matched,
     unmatched: out.unmatched,
     unmatchedByReason,
@@ -243,12 +256,12 @@ class OrderedOutput {
       kept.push(objects[i]);
       keptOrdinals.push(base + (part.ordinals?.[i] ?? 0));
     }
-    if (sink.format === 'rows') return { rows: kept.length, objects: kept, ordinals: keptOrdinals };
+    if (sink.format === 'rows' || sink.format === 'tagged') return { rows: kept.length, objects: kept, ordinals: keptOrdinals };
     const format = sink.format === 'csv' ? (row: Record<string, string | number | null>) => csvLine(columns.map((c) => row[c])) : (row: Record<string, string | number | null>) => jsonLine(columns, columns.map((c) => row[c]));
     return { rows: kept.length, bytes: Buffer.from(kept.map(format).join(''), 'utf8') };
   }
 }
 
 function toChunk(part: OutputPart, base: number): OutputChunk {
-  return { rows: part.rows, bytes: part.bytes, objects: part.objects, ordinals: part.ordinals?.map((n) => base + n) };
+  return { rows: part.rows, bytes: part.bytes, objects: part.objects, ordinals: part.ordinals?.map((n) => base + n), ordinalBase: base };
 }

@@ -24,6 +24,8 @@ export interface JoinSummary {
   duplicatePairsDropped: number;
   /** Byte ranges whose guessed start fell inside a quoted field and were scanned again. */
   rangesRedone: number;
+  /** Title partitions the join ran in: 1 unless the memory budget asked for more. */
+  partitions: number;
   workers: number;
   wallMs: number;
   /** Where the time went: the small side (files to index, or the cache) and the query stream. */

@@ -1,7 +1,11 @@
 import { formatNumber } from '../values/formatNumber';
 
-/** How a sink wants rows: CSV or JSON-lines bytes (made in the workers), or plain objects. */
-export type RowFormat = 'csv' | 'jsonl' | 'rows';
+/**
+ * How a sink wants rows: CSV or JSON-lines bytes (made in the workers), plain objects, or
+ * 'tagged' bytes: one JSON array per row, `[ordinal, ...values]`, the ordinal counted from the
+ * start of its chunk (OutputChunk.ordinalBase) — for the partitioned join's temporary files.
+ */
+export type RowFormat = 'csv' | 'jsonl' | 'rows' | 'tagged';
 
 export const UNMATCHED_COLUMNS = ['title', 'location', 'state', 'reason'];
 

@@ -9,6 +9,8 @@ export interface OutputChunk {
   objects?: Record<string, string | number | null>[];
   /** With objects: each row's 0-based position in the query table, to pair it with its source. */
   ordinals?: number[];
+  /** With 'tagged' bytes: the query-table position their ordinals count from. */
+  ordinalBase?: number;
 }
 
 /**

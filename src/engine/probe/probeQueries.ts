@@ -157,6 +157,7 @@ class Answer {
 function answerTail(format: RowFormat, columns: string[], values: (string | number | null)[]): Answer['tail'] {
   if (format === 'rows') return values;
   if (format === 'csv') return ',' + csvLine(values);
+  if (format === 'tagged') return ',' + values.map((v) => JSON.stringify(v)).join(',') + ']\n';
   let tail = '';
   for (let i = 0; i < values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(values[i])}`;
   return tail + '}\n';
@@ -193,6 +194,9 @@ class PartBuilder {
       this.text.write(',');
       this.text.writeCsvField(location);
       this.text.write(tail);
+    } else if (this.format === 'tagged') {
+      this.text.write(`[${ordinal},${JSON.stringify(title)},${JSON.stringify(location)}`);
+      this.text.write(tail);
     } else {
       this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}`);
       this.text.write(tail);
@@ -210,7 +214,8 @@ class PartBuilder {
       return;
     }
     const values = [title, location, stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]];
-    if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
+    if (this.format === 'tagged') this.text.write(`[${ordinal},${values.map((v) => JSON.stringify(v)).join(',')}]\n`);
+    else if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
     else this.addObject(ordinal, values);
   }
 

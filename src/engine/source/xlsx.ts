@@ -1,6 +1,7 @@
 import { createReadStream, promises as fsp } from 'fs';
 import { posix } from 'path';
-import { Readable } from 'stream';
+import { pipeline, Readable } from 'stream';
+import { createInflateRaw } from 'zlib';
 import type * as ExcelJS from 'exceljs';
 import { InputError } from '../errors';
 import { checkEntry, entryDataOffset, readEntry, readZipDirectory, ZipEntry, ZipFormatError } from './zipDirectory';
@@ -15,8 +16,10 @@ import { checkEntry, entryDataOffset, readEntry, readZipDirectory, ZipEntry, Zip
  * file first. To avoid that, the reader is fed a rewritten archive built from the central
  * directory: a minimal workbook.xml (only the 1904 date flag, the one thing it needs from it),
  * styles.xml, sharedStrings.xml (an empty one when the workbook has none), then only the chosen
- * sheet, each copied as raw compressed bytes. Memory: the shared-strings table and the styles,
- * plus one row at a time; other sheets are never read.
+ * sheet. The parts are inflated here and handed on as stored entries of the size the directory
+ * gives, so a corrupt or truncated part is an error of ours (exceljs would wait forever on an
+ * entry whose inflate failed). Memory: the shared-strings table and the styles, plus one row at
+ * a time; other sheets are never read.
  */
 
 /** What inspectFile found out about a workbook and its chosen sheet. */
@@ -239,12 +242,13 @@ function localHeader(name: string, method: number, crc32: number, compressedSize
   return Buffer.concat([h, nameBytes, extra]);
 }
 
+// The stream reader checks no CRC, so stored parts carry 0.
 function storedEntry(name: string, content: string): Buffer {
   const bytes = Buffer.from(content, 'utf8');
-  // The stream reader does not check CRCs of these synthesized parts.
   return Buffer.concat([localHeader(name, 0, 0, bytes.length, bytes.length), bytes]);
 }
 
+/** A part of the workbook as a stored entry: inflated here, its length checked against the directory. */
 async function* copiedEntry(path: string, entry: ZipEntry, name: string): AsyncGenerator<Buffer> {
   const fh = await fsp.open(path, 'r');
   let start: number;
@@ -253,9 +257,22 @@ async function* copiedEntry(path: string, entry: ZipEntry, name: string): AsyncG
   } finally {
     await fh.close();
   }
-  yield localHeader(name, entry.method, entry.crc32, entry.compressedSize, entry.uncompressedSize);
-  if (entry.compressedSize === 0) return;
-  yield* createReadStream(path, { start, end: start + entry.compressedSize - 1 }) as AsyncIterable<Buffer>;
+  yield localHeader(name, 0, 0, entry.uncompressedSize, entry.uncompressedSize);
+  if (entry.compressedSize === 0 && entry.uncompressedSize === 0) return;
+  const raw = createReadStream(path, { start, end: start + Math.max(entry.compressedSize, 1) - 1 });
+  const content: Readable = entry.method === 8 ? pipeline(raw, createInflateRaw(), () => undefined) : raw;
+  let total = 0;
+  try {
+    for await (const chunk of content as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > entry.uncompressedSize) throw new ZipFormatError(`${entry.name} is longer than the zip directory says`);
+      yield chunk;
+    }
+  } catch (err) {
+    if (err instanceof ZipFormatError) throw err;
+    throw new ZipFormatError(`${entry.name}: ${(err as Error).message}`);
+  }
+  if (total !== entry.uncompressedSize) throw new ZipFormatError(`${entry.name} is truncated (${total} of ${entry.uncompressedSize} bytes)`);
 }
 
 async function* rewrittenArchive(path: string, info: XlsxSheetInfo): AsyncGenerator<Buffer> {
@@ -379,6 +396,31 @@ async function* xlsxCsvChunks(path: string, info: XlsxSheetInfo): AsyncGenerator
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const excel = require('exceljs') as typeof ExcelJS;
   const archive = Readable.from(rewrittenArchive(path, info), { objectMode: false });
+  // A failure while producing the archive leaves exceljs waiting for bytes that never come, so
+  // each wait on it also ends on that failure. (Not Promise.race with one long-pending promise:
+  // every race would leave a reaction on it holding its row.)
+  let failure: unknown;
+  const waiting = new Set<(err: unknown) => void>();
+  archive.on('error', (err) => {
+    failure = err;
+    for (const reject of waiting) reject(err);
+    waiting.clear();
+  });
+  const next = <T>(it: AsyncIterator<T>): Promise<IteratorResult<T>> =>
+    new Promise((resolve, reject) => {
+      if (failure !== undefined) return reject(failure);
+      waiting.add(reject);
+      it.next().then(
+        (result) => {
+          waiting.delete(reject);
+          resolve(result);
+        },
+        (err: unknown) => {
+          waiting.delete(reject);
+          reject(err);
+        },
+      );
+    });
   const reader = new excel.stream.xlsx.WorkbookReader(archive, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -392,9 +434,13 @@ async function* xlsxCsvChunks(path: string, info: XlsxSheetInfo): AsyncGenerator
   let pending: string[] = [];
   let pendingChars = 0;
   const fields: string[] = [];
+  const worksheets = reader[Symbol.asyncIterator]();
+  let rows: AsyncIterator<ExcelJS.Row> | undefined;
   try {
-    for await (const worksheet of reader) {
-      for await (const row of worksheet) {
+    for (let ws = await next(worksheets); !ws.done; ws = await next(worksheets)) {
+      rows = ws.value[Symbol.asyncIterator]();
+      for (let r = await next(rows); !r.done; r = await next(rows)) {
+        const row = r.value;
         fields.length = 0;
         let last = 0;
         row.eachCell({ includeEmpty: false }, (cell, col) => {
@@ -432,8 +478,11 @@ async function* xlsxCsvChunks(path: string, info: XlsxSheetInfo): AsyncGenerator
     if (pending.length > 0) yield Buffer.from(pending.join(''), 'utf8');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(`cannot read sheet ${JSON.stringify(info.name)} of the .xlsx workbook: ${(err as Error).message}`, { file: path });
+    throw new InputError(`cannot read sheet ${JSON.stringify(info.name)} of the .xlsx workbook: ${(err as Error).message}`, { file: path }, 'a complete, uncorrupted .xlsx file');
   } finally {
     archive.destroy();
+    // Not awaited: after a failure these are stuck waiting for bytes that never come.
+    rows?.return?.(undefined).catch(() => undefined);
+    worksheets.return?.(undefined).catch(() => undefined);
   }
 }
