@@ -100,10 +100,10 @@ test('NUL bytes mean a binary file', async () => {
   await expect(openTable(p, {}, [title])).rejects.toThrow('looks like an Excel/binary file, expected delimited text');
 });
 
-test('a zip/xlsx signature means an Excel file, whatever the name', async () => {
+test('a zip signature means an .xlsx workbook, whatever the name: a broken one is an InputError', async () => {
   const p = writeTemp(dir, 'book.csv', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40, 1)]));
   await expect(openTable(p, {}, [title])).rejects.toThrow(InputError);
-  await expect(openTable(p, {}, [title])).rejects.toThrow('looks like an Excel/binary file');
+  await expect(openTable(p, {}, [title])).rejects.toThrow('looks like a zip archive but is not a readable .xlsx workbook');
 });
 
 test('a missing column names the header line of the file', async () => {

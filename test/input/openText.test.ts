@@ -118,8 +118,10 @@ test('an unknown encoding name is an InputError listing the supported ones', asy
   await expect(inspectFile(p, 'ebcdic')).rejects.toThrow(/unknown encoding "ebcdic".*utf8, utf16le, utf16be, windows-1252, latin1, macintosh/);
 });
 
-test('an xlsx (zip signature) is rejected as Excel/binary', async () => {
-  await expect(inspectFile(`${DATA}/oes/national_M2019_dl.xlsx`)).rejects.toThrow('looks like an Excel/binary file, expected delimited text');
+test('an xlsx (zip signature) is read as a workbook: its first sheet, as UTF-8 CSV, not range-scannable', async () => {
+  const info = await inspectFile(`${DATA}/oes/national_M2019_dl.xlsx`);
+  expect(info).toMatchObject({ gzip: false, encoding: 'utf8', bomLength: 0, xlsx: { name: 'national_M2019_dl', position: 1 } });
+  expect(isRangeScannable(info)).toBe(false);
 });
 
 test('a missing file is an InputError naming it', async () => {

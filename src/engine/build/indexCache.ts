@@ -24,6 +24,7 @@ export async function indexCacheKey(options: Pick<JoinOptions, 'related' | 'code
     encoding: source.encoding ?? null,
     headerRow: source.headerRow ?? null,
     columnNames: source.columnNames ?? null,
+    sheet: source.sheet ?? null,
   });
   const { queryTitle: _t, queryLocation: _l, ...indexColumns } = settings.columns;
   const material = {

@@ -1,3 +1,4 @@
+import { peakRssMB } from './peakMemory';
 import { promises as fs } from 'fs';
 import { availableParallelism } from 'os';
 import { Piscina } from 'piscina';
@@ -194,7 +195,7 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     workers,
     wallMs: Date.now() - started,
     stageMs: { build: buildMs, queries: Date.now() - started - buildMs },
-    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMB: peakRssMB(),
   };
 }
 

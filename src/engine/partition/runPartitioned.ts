@@ -1,3 +1,4 @@
+import { peakRssMB } from '../join/peakMemory';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -289,6 +290,6 @@ function summarize(
     workers: max((s) => s.workers),
     wallMs,
     stageMs: { build: spill.spillMs + sum((s) => s.stageMs.build), queries: wallMs - spill.spillMs - sum((s) => s.stageMs.build) },
-    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMB: peakRssMB(),
   };
 }

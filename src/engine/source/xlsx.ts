@@ -330,7 +330,7 @@ export function isoDate(d: Date): string {
 export function isDateFormat(format: string | undefined): boolean {
   if (!format || format === 'General') return false;
   const bare = format.replace(/"[^"]*"|\[[^\]]*\]|\\.|_.|\*./g, '');
-  return /[dmyhs]/i.test(bare) && !/^[#0.,%\s;-]*$/.test(bare);
+  return /[dmyhs]/i.test(bare);
 }
 
 /** Excel serial date → Date (UTC fields carry the wall-clock time). */
@@ -366,7 +366,8 @@ function cellText(value: ExcelJS.CellValue, numFmt: string | undefined, date1904
   if (Array.isArray(v.richText)) return unescapeText(richTextOf(v as { richText: { text?: string }[] }));
   if ('error' in v) return String(v.error ?? '');
   if ('formula' in v || 'sharedFormula' in v) {
-    // The cached result; the streaming reader gives numbers for every non-string result type.
+    // The cached result. exceljs's streaming reader parses every non-string result as a number:
+    // a boolean result arrives as 1/0 and an error result as NaN (written empty).
     const result = v.result;
     if (typeof result === 'number') return isDateFormat(numFmt) ? isoDate(excelDate(result, date1904)) : plainNumber(result);
     if (result === undefined || result === null) return '';
@@ -393,7 +394,6 @@ export function openXlsxCsvStream(path: string, info: XlsxSheetInfo): Readable {
 
 async function* xlsxCsvChunks(path: string, info: XlsxSheetInfo): AsyncGenerator<Buffer> {
   // Loaded on first use: exceljs costs ~0.3 s and ~25 MB, which CSV-only runs and workers never pay.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const excel = require('exceljs') as typeof ExcelJS;
   const archive = Readable.from(rewrittenArchive(path, info), { objectMode: false });
   // A failure while producing the archive leaves exceljs waiting for bytes that never come, so
