@@ -62,7 +62,8 @@ export async function materializeInputs(
 }
 
 function withFormat(files: string[], format: TableFormat): TableSource {
-	return { files, delimiter: format.delimiter, encoding: format.encoding, headerRow: format.headerRow };
+	const sheet = typeof format.sheet === 'string' && format.sheet.trim() !== '' ? format.sheet.trim() : undefined;
+	return { files, delimiter: format.delimiter, encoding: format.encoding, headerRow: format.headerRow, sheet };
 }
 
 /**

@@ -9,6 +9,7 @@ export type TableFormat = IDataObject & {
 	delimiter?: string;
 	encoding?: string;
 	headerRow?: number;
+	sheet?: string;
 };
 
 export type TableSourceParameters =

@@ -51,6 +51,13 @@ export const optionsProperty: INodeProperties = {
 			description: 'Whether to output one row per distinct title and location, instead of one per query',
 		},
 		{
+			displayName: 'Include Query Title Itself',
+			name: 'includeSelf',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the query title counts as related to itself, as if scored above the threshold',
+		},
+		{
 			displayName: 'Index Cache Folder',
 			name: 'indexCacheFolder',
 			type: 'string',
@@ -58,13 +65,6 @@ export const optionsProperty: INodeProperties = {
 			placeholder: '/data/salary-join-index',
 			description:
 				'Folder on the n8n host where the built index (related titles above the threshold, their codes, the wage rows they reach) is kept and reused while the three tables and the options that shape it are unchanged. Scheduled runs with a new query batch then skip reading the large tables. Empty: build every run.',
-		},
-		{
-			displayName: 'Include Query Title Itself',
-			name: 'includeSelf',
-			type: 'boolean',
-			default: false,
-			description: 'Whether the query title counts as related to itself, as if scored above the threshold',
 		},
 		{
 			displayName: 'Top-Coded Wage Value',

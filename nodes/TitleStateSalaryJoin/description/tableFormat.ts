@@ -37,6 +37,14 @@ export const formatOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 1,
 		description:
-			'Line number of the header row (1 = first line); lines above it are skipped. Leave this option out to detect it, e.g. after notes at the top of a BLS file.',
+			'Line number of the header row (1 = first line; Excel row for .xlsx); lines above it are skipped. Leave this option out to detect it, e.g. after notes at the top of a BLS file.',
+	},
+	{
+		displayName: 'Sheet (.xlsx Only)',
+		name: 'sheet',
+		type: 'string',
+		default: '',
+		placeholder: 'national_M2019_dl',
+		description: 'Sheet of an Excel workbook to read: its name or its 1-based position. Empty: the first sheet.',
 	},
 ];
