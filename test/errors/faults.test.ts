@@ -1,0 +1,154 @@
+/**
+ * Faults: the CLI interrupted by SIGINT / SIGTERM mid-run, and a worker thread that dies or
+ * throws mid-run. Each must end in: the documented exit code (130 interrupted, 70 internal
+ * error), one message on stderr, no output file, no temporary `.partial` file, and the process
+ * gone promptly (within ~1 s of a signal).
+ *
+ * A worker death is provoked from outside by its V8 heap limit: NODE_OPTIONS=--max-old-space-size
+ * applies to every isolate, so a worker holding a 30 MB field dies with ERR_WORKER_OUT_OF_MEMORY
+ * while the main thread (which never holds query fields) lives on. A worker that THROWS cannot be
+ * provoked deterministically from outside (deleting the query file before a worker first opens it
+ * does it, but only as a race), so those tests use a proposed engine hook, SALARY_JOIN_FAULT
+ * (see the report / the comment above them), and are test.failing until it exists.
+ */
+import { closeSync, openSync, rmSync, writeSync } from 'fs';
+import * as path from 'path';
+import { gzipSync } from 'zlib';
+import { cliAsync, oneLine, Workspace } from './harness';
+
+/** How soon after the signal the process must be gone. */
+const EXIT_WITHIN_MS = 1000;
+
+let ws: Workspace;
+let queries: string;
+beforeAll(() => {
+  ws = new Workspace('salary-join-faults-');
+  // ~4.8 MB; with 512-byte ranges and 2 workers the query stage runs for several seconds.
+  const fd = openSync(ws.file('queries.csv'), 'w');
+  writeSync(fd, 'title,location\n');
+  let chunk = '';
+  for (let i = 0; i < 200_000; i++) {
+    chunk += `Analyst,Austin TX ${70000 + (i % 30000)}\n`;
+    if (chunk.length > 1 << 16) {
+      writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  writeSync(fd, chunk);
+  closeSync(fd);
+  queries = ws.file('queries.csv');
+});
+afterAll(() => ws.cleanup());
+afterEach(() => {
+  for (const f of ws.leftovers()) rmSync(path.join(ws.out, f), { force: true, recursive: true });
+});
+
+const slowRun = (extra: string[] = [], env?: NodeJS.ProcessEnv) =>
+  cliAsync([...ws.tableArgs({ queries }), '--out', ws.matched, '--workers', '2', '--range-bytes', '512', '-q', ...extra], { env, deadlineMs: 60_000 });
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run', (signal) => {
+  test(`exit 130, one message, no output or temporary file, gone within ${EXIT_WITHIN_MS} ms`, async () => {
+    const run = slowRun();
+    await run.opened(queries);
+    await new Promise((r) => setTimeout(r, 500)); // well into the query stage
+    const sent = run.kill(signal);
+    const res = await run.done;
+    expect({ code: res.code, signal: res.signal, stderr: res.stderr }).toEqual({
+      code: 130,
+      signal: null,
+      stderr: `salary-join: interrupted by ${signal}; no output was written\n`,
+    });
+    expect(ws.leftovers()).toEqual([]);
+    expect(res.endedAt - sent).toBeLessThan(EXIT_WITHIN_MS);
+  });
+});
+
+// Today the build-side reader throws a CancelledError without the signal's reason, outside the
+// try block that maps it: exit 130 and no output (good), but the message is the generic
+// "salary-join: The join was cancelled; no output was written".
+test.failing('SIGINT during the index build: exit 130 with the same "interrupted by SIGINT" message', async () => {
+  // A 30 MB single line in the related table keeps the build busy for many seconds.
+  const related = ws.file('related-long.csv');
+  const fd = openSync(related, 'w');
+  writeSync(fd, 'title,related_title,score\nAnalyst,Data Analyst,90\n');
+  writeSync(fd, Buffer.alloc(30 << 20, 'R'));
+  writeSync(fd, ',Cook,90\n');
+  closeSync(fd);
+  const run = cliAsync([...ws.tableArgs({ related }), '--out', ws.matched, '--workers', '2', '-q'], { deadlineMs: 30_000 });
+  await run.opened(related);
+  await new Promise((r) => setTimeout(r, 500));
+  const sent = run.kill('SIGINT');
+  const res = await run.done;
+  expect(res.endedAt - sent).toBeLessThan(EXIT_WITHIN_MS);
+  expect(ws.leftovers()).toEqual([]);
+  expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 130, stderr: 'salary-join: interrupted by SIGINT; no output was written\n' });
+});
+
+// Today the process does not end (it was SIGKILLed at the deadline): chunkStream (planQueries.ts)
+// loops over a long record without yielding a task, and runJoin checks the abort signal only
+// between tasks, so SIGTERM is caught (no default exit) but never acted on.
+test.failing('SIGTERM while the main thread decodes a long gzipped record: exit 130 within ~1 s', async () => {
+  const gz = ws.write('long.csv.gz', gzipSync(Buffer.concat([Buffer.from('title,location\nAnalyst,TX\n'), Buffer.alloc(30 << 20, 'G'), Buffer.from(',TX\n')]), { level: 1 }));
+  const run = cliAsync([...ws.tableArgs({ queries: gz }), '--out', ws.matched, '--workers', '2', '-q'], { deadlineMs: 1500 + 3000 });
+  await run.opened(gz);
+  await new Promise((r) => setTimeout(r, 1500));
+  const sent = run.kill('SIGTERM');
+  const res = await run.done;
+  expect(res.timedOut).toBe(false);
+  expect(res.endedAt - sent).toBeLessThan(EXIT_WITHIN_MS);
+  expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 130, stderr: 'salary-join: interrupted by SIGTERM; no output was written\n' });
+  expect(ws.leftovers()).toEqual([]);
+});
+
+describe('a worker that dies mid-run (out of heap: NODE_OPTIONS=--max-old-space-size=32, a 30 MB field)', () => {
+  let res: Awaited<ReturnType<typeof cliAsync>['done']>;
+  beforeAll(async () => {
+    const big = ws.file('big-title.csv');
+    const fd = openSync(big, 'w');
+    writeSync(fd, 'title,location\n' + 'Analyst,"Austin, TX"\n'.repeat(2000));
+    writeSync(fd, Buffer.alloc(30 << 20, 'W'));
+    writeSync(fd, ',TX\n' + 'Chef,CA\n'.repeat(2000));
+    closeSync(fd);
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=32`.trim() };
+    res = await cliAsync([...ws.tableArgs({ queries: big }), '--out', ws.matched, '--workers', '2', '-q'], { env, deadlineMs: 30_000 }).done;
+  });
+
+  test('exit 70 (internal error) naming the cause, no output or temporary file, no hang', () => {
+    expect(res.timedOut).toBe(false);
+    expect(res.code).toBe(70);
+    expect(res.stderr).toMatch(/^salary-join: internal error: .*(ERR_WORKER_OUT_OF_MEMORY|memory limit)/);
+    expect(ws.leftovers()).toEqual([]);
+  });
+
+  // Today the message is followed by a stack trace:
+  //   salary-join: internal error: Error [ERR_WORKER_OUT_OF_MEMORY]: Worker terminated due to reaching memory limit: JS heap out of memory
+  //       at [kOnExit] (node:internal/worker:320:26)
+  //       at Worker.<computed>.onexit (node:internal/worker:230:20)
+  test.failing('the message is one line (no stack trace) and names the query file', () => {
+    expect(oneLine(res.stderr)).toBe(true);
+    expect(res.stderr).toContain(ws.file('big-title.csv'));
+  });
+});
+
+/*
+ * Proposed engine hook (not implemented; these tests fail until it is):
+ *   SALARY_JOIN_FAULT=<kind>:<n>, read once by src/engine/pool/worker.ts when the worker module
+ *   loads (worker threads inherit process.env). Each worker counts the tasks it starts; on its
+ *   n-th task (1-based), before reading anything:
+ *     worker-throw:<n>  throw new Error(`injected fault (SALARY_JOIN_FAULT=worker-throw:<n>)`)
+ *     worker-exit:<n>   process.exit(3)   (ends that worker thread only, as a crash would)
+ *   Unset or malformed: no effect. Expected engine behaviour for both: the run stops, sinks are
+ *   aborted (no output, no .partial file), the pool is destroyed, the CLI exits 70 with ONE line
+ *   "salary-join: internal error: …" naming the cause (and ideally the query file and byte range
+ *   of the task), within about a second.
+ */
+describe.each(['worker-throw', 'worker-exit'])('proposed hook SALARY_JOIN_FAULT=%s:3', (kind) => {
+  test.failing('exit 70, one line naming the injected fault, no output or temporary file, no hang', async () => {
+    const res = await slowRun([], { ...process.env, SALARY_JOIN_FAULT: `${kind}:3` }).done;
+    expect(res.timedOut).toBe(false);
+    expect(res.code).toBe(70);
+    expect(oneLine(res.stderr)).toBe(true);
+    expect(res.stderr).toMatch(kind === 'worker-throw' ? /^salary-join: internal error: .*injected fault/ : /^salary-join: internal error: .*(exit|died|stopped).*3/);
+    expect(ws.leftovers()).toEqual([]);
+  });
+});

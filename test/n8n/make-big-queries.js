@@ -1,0 +1,33 @@
+'use strict';
+// Writes a large query table for the cancellation run by repeating the data rows of a small one.
+// Usage: node make-big-queries.js <source.csv> <target.csv> <rows>
+// 4,000,000 rows of examples/data/queries.csv are about 100 MB and take a few seconds to join with
+// 2 workers, far longer than the cancellation test's execution timeout.
+const fs = require('fs');
+
+const [source, target, rowsText] = process.argv.slice(2);
+const wanted = Number(rowsText);
+if (!source || !target || !Number.isInteger(wanted) || wanted < 1) {
+	console.error('usage: node make-big-queries.js <source.csv> <target.csv> <rows>');
+	process.exit(2);
+}
+const text = fs.readFileSync(source, 'utf8').replace(/\r\n?/g, '\n');
+const newline = text.indexOf('\n');
+const header = text.slice(0, newline + 1);
+const body = text.slice(newline + 1).replace(/\n?$/, '\n');
+const bodyRows = body.split('\n').length - 1; // rows are one line each in queries.csv (no quoted newlines)
+const chunk = Buffer.from(body);
+const fd = fs.openSync(target, 'w');
+fs.writeSync(fd, header);
+let written = 0;
+while (written + bodyRows <= wanted) {
+	fs.writeSync(fd, chunk);
+	written += bodyRows;
+}
+if (written < wanted) {
+	const rest = body.split('\n').slice(0, wanted - written).join('\n') + '\n';
+	fs.writeSync(fd, rest);
+	written = wanted;
+}
+fs.closeSync(fd);
+console.log(`${target}: ${written} query rows, ${(fs.statSync(target).size / 1e6).toFixed(1)} MB`);
