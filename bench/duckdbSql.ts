@@ -1,6 +1,6 @@
 /**
- * The DuckDB rendition of the join, as SQL text: one statement computes every query row's result
- * (matched or unmatched with a reason) into a temp table; two COPY statements then write the
+ * The DuckDB rendition of the join, as SQL text: a few CREATE TEMP TABLE statements compute every
+ * query row's result (matched or unmatched with a reason); two COPY statements then write the
  * matched and unmatched rows in query order. Kept separate from the subject so the SQL can be
  * printed (`node dist-bench/bench/subjects/duckdb.js job.json --print-sql`).
  */
@@ -19,52 +19,66 @@ export function sqlIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-const TRIM_SET = sqlString(JS_SPACE_CHARS);
-/**
- * JavaScript-style trim. DuckDB's trim(x, chars) is ~10× slower than a test of the two edge
- * characters, so it only runs when an edge is a control/space character (≤ 32) or non-ASCII.
- */
-const trimx = (expr: string): string => {
-  const x = `coalesce(${expr}, '')`;
-  return (
-    `(CASE WHEN ord(${x}[1]) BETWEEN 33 AND 159 AND ord(${x}[-1]) BETWEEN 33 AND 159 ` +
-    `THEN ${x} ELSE trim(${x}, ${TRIM_SET}) END)`
-  );
-};
-
-/** A plain decimal score (no exponent, no comma): "87.5", "80.", ".5". */
-const PLAIN_RE = `'[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)'`;
-/** A decimal number with optional exponent: what Number() reads, minus hex/Infinity/''. */
-const NUMBER_RE = `'[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?'`;
-/** Thousands separators, as BLS writes them: "1,943,760", "12,000.50". */
-const THOUSANDS_RE = `'[-+]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?'`;
-
-/** Score cell → DOUBLE or NULL ("87,5" is not a number; the reference rejects the file instead). */
-function scoreExpr(col: string): string {
-  const x = trimx(col);
-  return `CASE WHEN regexp_full_match(${x}, ${PLAIN_RE}) THEN CAST(${x} AS DOUBLE) END`;
-}
-
-/** Wage cell text, trimmed, with a leading '$' dropped. */
-function wageText(col: string): string {
-  return `regexp_replace(${trimx(col)}, '^\\$', '')`;
-}
+/** What the engine trims around wage and score cells: ASCII 9–13 and 32, NBSP, BOM (parseWage.ts). */
+const CELL_SPACE_CHARS = '\t\n\u000b\f\r \u00a0\ufeff';
 
 /**
- * Wage text (from wageText) → DOUBLE or NULL: "12,000" → 12000; *, **, ~, N/A, NA, '', anything
- * else that is not a number → NULL; '#' → the top-code value when set, else NULL.
+ * Trim of `expr` (NULL → ''). DuckDB's trim(x, chars) is ~10× slower than a test of the two edge
+ * characters, so it only runs when an edge is a control/space character (≤ 32) or non-ASCII; both
+ * character sets lie outside 33–159.
  */
-function wageExpr(x: string, topCodeValue: number | undefined): string {
+function trimWith(chars: string): (expr: string) => string {
+  const set = sqlString(chars);
+  return (expr) => {
+    const x = `coalesce(${expr}, '')`;
+    return `(CASE WHEN ord(${x}[1]) BETWEEN 33 AND 159 AND ord(${x}[-1]) BETWEEN 33 AND 159 THEN ${x} ELSE trim(${x}, ${set}) END)`;
+  };
+}
+/** JavaScript-style trim (titles, locations, codes, areas: the engine's trimText / stateOfArea). */
+const trimx = trimWith(JS_SPACE_CHARS);
+/** The engine's trim of wage and score cells. */
+const trimCell = trimWith(CELL_SPACE_CHARS);
+
+/** A score as the engine's parseScore reads it: "87.5", "80.", ".5", "+90", "1e2" ("87,5" is not). */
+const SCORE_RE = `'[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?'`;
+/**
+ * A wage number as the engine's parseWage reads it: "-", "$", "-$" or "$-" first, then digits
+ * with an optional fraction, where the integer part is plain or in thousands groups ("1,943,760",
+ * "12,000.50"; not "12,5", "1,2345"); no "+", no exponent.
+ */
+const WAGE_RE = `'(-\\$?|\\$-?)?(([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\\.[0-9]*)?|\\.[0-9]+)'`;
+
+/**
+ * Score cell → "above the threshold" (strict). A cell that is not a number counts as below (the
+ * engine stops the run on it instead). The cheap try_cast comparison runs first so the regex only
+ * sees the rows above the threshold; the regex then rejects what try_cast reads but the engine
+ * does not ('inf', 'nan', ...), so the result is the same as match-then-cast.
+ */
+function scoreAbove(col: string, threshold: number): string {
+  const x = trimCell(col);
+  return `(TRY_CAST(${x} AS DOUBLE) > ${threshold} AND regexp_full_match(${x}, ${SCORE_RE}))`;
+}
+
+/**
+ * Wage cell → DOUBLE or NULL, as the engine's parseWage: a number (WAGE_RE) is its value with '$'
+ * and ',' dropped; '#' is the top-code value when set; the markers '' * ** # ~ N/A NA and anything
+ * else (invalid cells, which the engine counts and skips) are NULL, so the median skips them.
+ */
+function wageExpr(col: string, topCodeValue: number | undefined): string {
+  const x = trimCell(col);
   const top = topCodeValue === undefined ? '' : ` WHEN ${x} = '#' THEN CAST(${topCodeValue} AS DOUBLE)`;
   return (
-    `CASE WHEN regexp_full_match(${x}, ${NUMBER_RE}) THEN CAST(${x} AS DOUBLE)` +
-    ` WHEN regexp_full_match(${x}, ${THOUSANDS_RE}) THEN CAST(replace(${x}, ',', '') AS DOUBLE)${top} END`
+    `CASE WHEN regexp_full_match(${x}, ${WAGE_RE}) ` +
+    `THEN CAST(replace(replace(${x}, '$', ''), ',', '') AS DOUBLE)${top} END`
   );
 }
 
-/** Median DOUBLE → plain decimal text ("45000", "45000.5"), NULL stays NULL (an empty CSV field). */
-function formatExpr(expr: string): string {
-  return `regexp_replace(CAST(${expr} AS VARCHAR), '\\.0$', '')`;
+/**
+ * Median DOUBLE → plain decimal text ("45000", "45000.5"): DuckDB's text with a trailing ".0"
+ * dropped; NULL stays NULL (an empty CSV field). `s` must be a VARCHAR column (evaluated once).
+ */
+function formatText(s: string): string {
+  return `CASE WHEN suffix(${s}, '.0') THEN left(${s}, -2) ELSE ${s} END`;
 }
 
 const ENCODINGS: Record<string, string | undefined> = {
@@ -161,8 +175,11 @@ export interface StateName {
 }
 
 export interface JoinSql {
-  /** CREATE TEMP TABLE res AS ...: the one statement that computes the result. */
-  compute: string;
+  /**
+   * The statements that compute the result, run in order, each a CREATE TEMP TABLE: `q` (the query
+   * table; rowid = file order), `paths`, `tm`, `lm`, `agg`, and `res` (every query row's result).
+   */
+  compute: string[];
   copyMatched: string;
   copyUnmatched: string;
 }
@@ -190,66 +207,98 @@ export function buildJoinSql(
     }
   }
 
-  const wageTexts = cols.wageColumns.map((c, i) => `${wageText(id(c))} AS v${i}`).join(',\n           ');
-  const wageValues = cols.wageColumns.map((_, i) => `${wageExpr(`v${i}`, options.topCodeValue)} AS w${i}`).join(',\n         ');
-  const medians = cols.wageColumns.map((_, i) => `median(wg.w${i}) AS m${i}`).join(', ');
-  const resMedians = cols.wageColumns.map((_, i) => `agg.m${i}`).join(', ');
-  const outMedians = wageNames.map((name, i) => `${formatExpr(`m${i}`)} AS ${id(name)}`).join(', ');
+  const wageRaw = cols.wageColumns.map((c, i) => `${id(c)} AS c${i}`).join(', ');
+  const wageValues = cols.wageColumns.map((_, i) => `${wageExpr(`w.c${i}`, options.topCodeValue)} AS w${i}`).join(',\n           ');
+  const medians = cols.wageColumns.map((_, i) => `CAST(median(wg.w${i}) AS VARCHAR) AS s${i}`).join(', ');
+  const formatted = cols.wageColumns.map((_, i) => `${formatText(`s${i}`)} AS m${i}`).join(', ');
+  const outMedians = wageNames.map((name, i) => `agg.m${i} AS ${id(name)}`).join(', ');
+  const rawTitle = id(cols.queryTitle);
+  const rawLocation = id(cols.queryLocation);
 
-  const compute = `CREATE OR REPLACE TEMP TABLE res AS
+  // 1. The query table in a plain scan → projection → table pipeline: parallel, and with
+  //    preserve_insertion_order (DuckDB's default) the table's rowid is the file's row order.
+  //    Raw cells (NULL → ''); they are trimmed once per distinct value below.
+  const loadQueries = `CREATE OR REPLACE TEMP TABLE q AS
+SELECT coalesce(${rawTitle}, '') AS title, coalesce(${rawLocation}, '') AS location
+FROM ${readCsv(options.queries)}`;
+
+  // 2. Related rows above the threshold ⋈ codes (code NULL: a related title without a code), then
+  //    per distinct raw title and location (trimmed once each) the title's status and the
+  //    location's state. Temp tables, as both the aggregate and the per-row step read them.
+  const pathsTable = `CREATE OR REPLACE TEMP TABLE paths AS
 WITH
-  q AS (
-    SELECT row_number() OVER () AS rn, ${trimx(id(cols.queryTitle))} AS title, ${trimx(id(cols.queryLocation))} AS location
-    FROM ${readCsv(options.queries)}),
-  ls AS (
-    SELECT ${trimx('location')} AS location, any_value(coalesce(state, '')) AS state
-    FROM read_csv(${sqlString(locationStates)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')
-    GROUP BY 1),
   rel AS (
     SELECT ${key(id(cols.relatedTitle))} AS t, ${key(id(cols.relatedRelatedTitle))} AS rt
     FROM ${readCsv(options.related)}
-    WHERE ${scoreExpr(id(cols.relatedScore))} > ${threshold}),
+    WHERE ${scoreAbove(id(cols.relatedScore), threshold)}),
   cod AS (
     SELECT ${key(id(cols.codeTitle))} AS ct, ${trimx(id(cols.codeCode))} AS code
-    FROM ${readCsv(options.codes)}),
-  paths AS (
-    SELECT ${options.countEachCodeOnce ? 'DISTINCT ' : ''}rel.t, cod.code FROM rel JOIN cod ON cod.ct = rel.rt),
-  rel_t AS (SELECT DISTINCT t FROM rel),
-  path_t AS (SELECT DISTINCT t FROM paths),
+    FROM ${readCsv(options.codes)})
+SELECT rel.t, cod.code FROM rel LEFT JOIN cod ON cod.ct = rel.rt`;
+  const titleMap = `CREATE OR REPLACE TEMP TABLE tm AS
+WITH titles AS (SELECT t, bool_or(code IS NOT NULL) AS has_path FROM paths GROUP BY t)
+SELECT d.raw, d.title, d.t, ti.t IS NOT NULL AS has_rel, coalesce(ti.has_path, false) AS has_path
+FROM (SELECT raw, ${trimx('raw')} AS title, ${key('raw')} AS t FROM (SELECT DISTINCT title AS raw FROM q)) d
+LEFT JOIN titles ti ON ti.t = d.t`;
+  const locationMap = `CREATE OR REPLACE TEMP TABLE lm AS
+WITH
+  ls AS (
+    SELECT ${trimx('location')} AS location, any_value(coalesce(state, '')) AS state
+    FROM read_csv(${sqlString(locationStates)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')
+    GROUP BY 1)
+SELECT d.raw, d.location, coalesce(ls.state, '') AS state
+FROM (SELECT raw, ${trimx('raw')} AS location FROM (SELECT DISTINCT location AS raw FROM q)) d
+LEFT JOIN ls ON ls.location = d.location`;
+
+  // 3. The (title, state) aggregates, only for the pairs some query needs, over only the wage rows
+  //    of the (code, state) those pairs reach; wage cells are parsed after that filter and the
+  //    medians formatted once per pair.
+  const aggregate = `CREATE OR REPLACE TEMP TABLE agg AS
+WITH
+  need AS (
+    SELECT DISTINCT tm.t, lm.state
+    FROM q JOIN tm ON tm.raw = q.title JOIN lm ON lm.raw = q.location
+    WHERE tm.has_path AND lm.state <> ''),
+  need_paths AS (
+    SELECT ${options.countEachCodeOnce ? 'DISTINCT ' : ''}need.t, need.state, p.code
+    FROM need JOIN paths p ON p.t = need.t
+    WHERE p.code IS NOT NULL),
   statemap(k, name) AS (VALUES ${stateRows.join(', ')}),
   wraw AS (
-    SELECT ${trimx(id(cols.wageCode))} AS code, lower(${trimx(id(cols.wageArea))}) AS area,
-           ${wageTexts}
+    SELECT ${trimx(id(cols.wageCode))} AS code, lower(${trimx(id(cols.wageArea))}) AS area, ${wageRaw}
     FROM ${readCsv(options.wages)}),
   wg AS (
-    SELECT wraw.code, sm.name AS state,
-         ${wageValues}
-    FROM wraw JOIN statemap sm ON sm.k = wraw.area),
-  qs AS (
-    SELECT q.rn, q.title, q.location, coalesce(ls.state, '') AS state, ${ci ? 'lower(q.title)' : 'q.title'} AS t
-    FROM q LEFT JOIN ls ON ls.location = q.location),
-  agg AS (
-    SELECT p.t, wg.state, count(*) AS n_rows, count(DISTINCT p.code) AS n_codes, ${medians}
-    FROM paths p
-    JOIN wg ON wg.code = p.code
-    GROUP BY p.t, wg.state)
-SELECT qs.rn, qs.title, qs.location, qs.state,
-  CASE WHEN qs.state = '' THEN 'unknown_state'
-       WHEN rel_t.t IS NULL THEN 'no_related_title_above_threshold'
-       WHEN path_t.t IS NULL THEN 'no_code_for_related_titles'
+    SELECT w.code, sm.name AS state,
+           ${wageValues}
+    FROM wraw w
+    JOIN statemap sm ON sm.k = w.area
+    SEMI JOIN (SELECT DISTINCT code, state FROM need_paths) nc ON nc.code = w.code AND nc.state = sm.name)
+SELECT t, state, n_rows, n_codes, ${formatted}
+FROM (
+  SELECT np.t, np.state, count(*) AS n_rows, count(DISTINCT np.code) AS n_codes, ${medians}
+  FROM need_paths np
+  JOIN wg ON wg.code = np.code AND wg.state = np.state
+  GROUP BY np.t, np.state)`;
+
+  // 4. Every query row: its result as a reason (NULL = matched) and the agg row's rowid.
+  const compute = `CREATE OR REPLACE TEMP TABLE res AS
+SELECT q.rowid AS rn, tm.title, lm.location, lm.state,
+  CASE WHEN lm.state = '' THEN 'unknown_state'
+       WHEN NOT tm.has_rel THEN 'no_related_title_above_threshold'
+       WHEN NOT tm.has_path THEN 'no_code_for_related_titles'
        WHEN agg.t IS NULL THEN 'no_wage_rows_in_state' END AS reason,
-  agg.n_rows, agg.n_codes, ${resMedians}
-FROM qs
-LEFT JOIN rel_t ON rel_t.t = qs.t
-LEFT JOIN path_t ON path_t.t = qs.t
-LEFT JOIN agg ON agg.t = qs.t AND agg.state = qs.state`;
+  agg.rowid AS aid
+FROM q
+JOIN tm ON tm.raw = q.title
+JOIN lm ON lm.raw = q.location
+LEFT JOIN agg ON agg.t = tm.t AND agg.state = lm.state`;
 
   const copyMatched = `COPY (
-  SELECT title, location, state, n_rows, n_codes, ${outMedians}
-  FROM res WHERE reason IS NULL ORDER BY rn
+  SELECT res.title, res.location, res.state, agg.n_rows, agg.n_codes, ${outMedians}
+  FROM res JOIN agg ON agg.rowid = res.aid WHERE res.reason IS NULL ORDER BY res.rn
 ) TO ${sqlString(outMatched)} (FORMAT csv, HEADER true, DELIMITER ',')`;
   const copyUnmatched = `COPY (
   SELECT title, location, state, reason FROM res WHERE reason IS NOT NULL ORDER BY rn
 ) TO ${sqlString(outUnmatched)} (FORMAT csv, HEADER true, DELIMITER ',')`;
-  return { compute, copyMatched, copyUnmatched };
+  return { compute: [loadQueries, pathsTable, titleMap, locationMap, aggregate, compute], copyMatched, copyUnmatched };
 }
