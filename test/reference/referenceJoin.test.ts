@@ -388,7 +388,7 @@ describe('input errors', () => {
     ['87,5', '"87,5"'],
     ['', ''],
     ['abc', 'abc'],
-    ['1e2', '1e2'],
+    ['1,000', '"1,000"'],
   ])('score %j is rejected with file, line and column', async (_score, written) => {
     const o = await setup({ ...base, related: lines('title,related_title,score', 'Q,A,90', `Q,B,${written}`) });
     const err = await referenceJoinToArrays(o).catch((e: unknown) => e);

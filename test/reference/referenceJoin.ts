@@ -38,8 +38,8 @@
  * - Text trimming removes leading/trailing whitespace incl. NBSP (U+00A0) and other Unicode spaces
  *   (`\s` in JS covers them; NBSP is named for clarity). Title keys = trimmed (+ lower-cased when
  *   caseInsensitive). Codes are compared trimmed, case-sensitively.
- * - Score: trimmed, must match /^[+-]?(\d+(\.\d*)?|\.\d+)$/ (plain decimal, no exponent, no
- *   comma); otherwise InputError naming file, line and the score column.
+ * - Score: trimmed, a decimal number, optionally with an exponent as Python writes small floats
+ *   (`1e-05`); no comma; otherwise InputError naming file, line and the score column.
  * - Wage cell: trimmed; '', '*', '**', '~', 'N/A', 'NA' (any case) → missing; '#' → topCodeValue
  *   when set, else missing; a leading '$' is removed; thousands commas are removed only when every
  *   comma is followed by exactly 3 digits and the integer part starts with 1–3 digits
@@ -101,7 +101,7 @@ function normalizeHeader(s: string): string {
   return trimText(s.replace(/\ufeff/g, '')).toLowerCase();
 }
 
-const PLAIN_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const PLAIN_DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_WITH_EXPONENT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$/;
 const MISSING_MARKERS = new Set(['', '*', '**', '~', 'n/a', 'na']);
