@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { promises as fs } from 'fs';
+import { constants as fsConstants, promises as fs } from 'fs';
+import * as path from 'path';
 import { CancelledError, InputError } from '../engine/errors';
 import { runJoin } from '../engine/join/runJoin';
-import { FileSink } from '../engine/output/fileSink';
+import { describeFileError, FileSink } from '../engine/output/fileSink';
 import { parseCli, USAGE, UsageError } from './args';
 import { formatSummary, progressBar } from './report';
 
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', interrupt);
   const bar = progressBar(!run.quiet);
   try {
+    if (run.summaryJson) await assertWritable(run.summaryJson);
     const summary = await runJoin(
       { ...run.options, signal: controller.signal, onProgress: bar.update },
       {
@@ -55,6 +57,16 @@ async function main(argv: string[]): Promise<number> {
       return 130;
     }
     throw error;
+  }
+}
+
+/** Checked before the join so a summary that cannot be written does not waste the run. */
+async function assertWritable(file: string): Promise<void> {
+  try {
+    if ((await fs.stat(file).catch(() => undefined))?.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    await fs.access(path.dirname(path.resolve(file)), fsConstants.W_OK);
+  } catch (error) {
+    throw new InputError(`cannot write the summary: ${describeFileError(error)}`, { file });
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { constants, promises as fs } from 'fs';
+import { promises as fs } from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
 import { DEFAULT_BATCH_SIZE } from '../options';
@@ -7,8 +7,9 @@ import { csvLine, type RowFormat } from './rowFormat';
 import type { OutputChunk, RowSink } from './sink';
 
 /**
- * Writes CSV or JSON lines in batches of at least batchSize rows to a temporary file beside the target and renames it into place on
- * close, so a failed or cancelled run never leaves a plausible-looking partial file.
+ * Writes CSV or JSON lines, in batches of at least batchSize rows, to a temporary file beside the
+ * target and renames it into place on close, so a failed or cancelled run never leaves a
+ * plausible-looking partial file. Everything that could make the rename fail is checked in open.
  */
 export class FileSink implements RowSink {
   private handle: fs.FileHandle | undefined;
@@ -26,13 +27,17 @@ export class FileSink implements RowSink {
   }
 
   async open(columns: string[]): Promise<void> {
-    if (!this.overwrite && (await exists(this.target))) {
+    const existing = await fs.stat(this.target).catch(() => undefined);
+    if (existing?.isDirectory()) {
+      throw new InputError('the output path is a folder; give a file name', { file: this.target });
+    }
+    if (existing && !this.overwrite) {
       throw new InputError('output file already exists; choose another path or allow overwriting', { file: this.target });
     }
     try {
       this.handle = await fs.open(this.tempPath, 'w');
     } catch (error) {
-      throw new InputError(`cannot write the output file: ${(error as Error).message}`, { file: this.target });
+      throw new InputError(`cannot write the output file: ${describeFileError(error)}`, { file: this.target });
     }
     if (this.format === 'csv') await this.handle.write(csvLine(columns));
   }
@@ -66,15 +71,23 @@ export class FileSink implements RowSink {
       await this.handle.close().catch(() => undefined);
       this.handle = undefined;
     }
-    await fs.rm(this.tempPath, { force: true });
+    // Best effort: when the folder itself is unusable there is nothing to remove, and the error
+    // that made the run fail is the one to report.
+    await fs.rm(this.tempPath, { force: true }).catch(() => undefined);
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file, constants.F_OK);
-    return true;
-  } catch {
-    return false;
-  }
+/** The error code and what it means for an output path, without the temporary file's name. */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const meaning: Record<string, string> = {
+    ENOENT: 'its folder does not exist',
+    ENOTDIR: 'a parent of the path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EISDIR: 'the path is a folder',
+  };
+  return code ? `${code}, ${meaning[code] ?? (error as Error).message}` : String((error as Error)?.message ?? error);
 }
