@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { constants as fsConstants, promises as fs } from 'fs';
 import * as path from 'path';
-import { CancelledError, InputError } from '../engine/errors';
+import { CancelledError, InputError, WorkerError } from '../engine/errors';
 import { runJoin } from '../engine/join/runJoin';
 import { describeFileError, FileSink } from '../engine/output/fileSink';
 import { parseCli, USAGE, UsageError } from './args';
@@ -51,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof InputError) {
       process.stderr.write(`salary-join: ${error.message}\n`);
       return 1;
+    }
+    if (error instanceof WorkerError) {
+      process.stderr.write(`salary-join: internal error: ${error.message}\n`);
+      return 70;
     }
     if (error instanceof CancelledError) {
       process.stderr.write(`salary-join: ${error.message}; no output was written\n`);

@@ -37,3 +37,11 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+/** A worker thread threw or died: not the user's input, but reported in one line with its place. */
+export class WorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerError';
+  }
+}

@@ -2,7 +2,7 @@
 export { runJoin, type JoinSinks } from './join/runJoin';
 export type { JoinSummary, TableSummary } from './join/summary';
 export * from './options';
-export { InputError, CancelledError, type InputLocation } from './errors';
+export { InputError, CancelledError, WorkerError, type InputLocation } from './errors';
 export type { RowSink, OutputChunk } from './output/sink';
 export { FileSink } from './output/fileSink';
 export { MemorySink, type Row } from './output/memorySink';

@@ -6,7 +6,7 @@ import { buildJoinIndex, required as request, type IndexSettings } from '../buil
 import { cachedJoinIndex, indexCacheKey } from '../build/indexCache';
 import { planPartitions } from '../partition/planPartitions';
 import { runPartitioned } from '../partition/runPartitioned';
-import { CancelledError, InputError } from '../errors';
+import { CancelledError, InputError, WorkerError } from '../errors';
 import {
   DEFAULT_THRESHOLD,
   DEFAULT_WAGE_COLUMNS,
@@ -42,6 +42,20 @@ const WORKER_YOUNG_GENERATION_MB = 8;
  * and write both outputs in query order.
  */
 export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary> {
+  try {
+    return await join(options, sinks);
+  } catch (error) {
+    // Whatever stage noticed the abort, report it with the reason the caller gave.
+    if (options.signal?.aborted) throw cancellation(options.signal);
+    throw error;
+  }
+}
+
+function cancellation(signal: AbortSignal): Error {
+  return signal.reason instanceof CancelledError ? signal.reason : new CancelledError();
+}
+
+async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary> {
   const started = Date.now();
   const signal = options.signal;
   throwIfAborted(signal);
@@ -133,7 +147,7 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
           if (expectedStart >= task.end) return; // a record of the previous range covered all of this one
           if (result.firstStart !== expectedStart) {
             rangesRedone++;
-            result = await pool.run({ ...task, knownStart: expectedStart }, { signal });
+            result = await inWorker(task, pool.run({ ...task, knownStart: expectedStart }, { signal }));
           }
           expectedStart = result.next;
         }
@@ -150,7 +164,7 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
       const inFlight: { task: ProbeTask; result: Promise<ProbeTaskResult> }[] = [];
       for await (const task of planQueries(table, probeRequest, rangeBytes)) {
         throwIfAborted(signal);
-        const result = pool.run(task, { signal, transferList: task.kind === 'chunk' ? [task.data.buffer as ArrayBuffer] : undefined });
+        const result = inWorker(task, pool.run(task, { signal, transferList: task.kind === 'chunk' ? [task.data.buffer as ArrayBuffer] : undefined }));
         result.catch(() => undefined); // awaited in order below; this only silences early rejections
         inFlight.push({ task, result });
         if (inFlight.length >= maxInFlight) {
@@ -168,7 +182,6 @@ export async function runJoin(options: JoinOptions, sinks: JoinSinks): Promise<J
     await sinks.unmatched.close();
   } catch (error) {
     await Promise.all([sinks.matched.abort(), sinks.unmatched.abort()]);
-    if (signal?.aborted) throw signal.reason instanceof Error && signal.reason.name !== 'AbortError' ? signal.reason : new CancelledError();
     throw error;
   } finally {
     signal?.removeEventListener('abort', stop);
@@ -203,7 +216,21 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
+/** A worker that throws or dies fails the run with one line that says where it was working. */
+async function inWorker(task: ProbeTask, run: Promise<ProbeTaskResult>): Promise<ProbeTaskResult> {
+  try {
+    return await run;
+  } catch (error) {
+    if (error instanceof InputError || error instanceof CancelledError || (error as Error)?.name === 'AbortError') throw error;
+    const where = task.kind === 'range' ? `${task.path}, bytes ${task.start}–${task.end}` : 'a chunk of the query stream';
+    throw new WorkerError(`a worker failed while joining ${where}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
 function queryError(file: string, line: number, error: NonNullable<ProbeTaskResult['error']>, header: string[], columns: [number, number]): InputError {
+  if (error.kind === 'file_changed') {
+    return new InputError('the file changed while it was read: it is now shorter than when the join started', { file }, 'a file that stays the same during the run');
+  }
   if (error.kind === 'too_few_fields') {
     const needed = Math.max(...columns) + 1;
     return new InputError(`query row has ${error.field} field${error.field === 1 ? '' : 's'}`, { file, line, column: header[Math.min(error.field, needed - 1)] }, `at least ${needed} fields`);

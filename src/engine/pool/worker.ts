@@ -11,6 +11,7 @@ let prober: QueryProber | undefined;
 const files = new Map<string, number>();
 
 export default function runTask(task: ProbeTask): unknown {
+  injectFault();
   prober ??= new QueryProber(workerData as ProbeSetup);
   const result = task.kind === 'range' ? probeRange(prober, task) : probeChunk(prober, task);
   const buffers = [result.matched.bytes, result.unmatched.bytes].filter((b): b is Uint8Array => b !== undefined).map((b) => b.buffer as ArrayBuffer);
@@ -36,10 +37,11 @@ function probeRange(prober: QueryProber, task: RangeTask): ProbeTaskResult {
     records: 0, next: firstStart, line: 1, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], firstStart, linesConsumed: 0,
   };
   let from = firstStart - base;
-  let requested = buf.length;
+  let requested = Math.min(task.end + TAIL_BYTES, task.fileSize) - base;
   while (result.next < task.end) {
-    // A short read means the file ended early (it shrank while being read): treat it as the end.
-    const final = base + buf.length >= task.fileSize || buf.length < requested;
+    // A short read means the file shrank after the join measured it: its rows would be lost.
+    if (buf.length < requested) return { ...result, error: { kind: 'file_changed', offset: base + buf.length, line: 0, field: 0 } };
+    const final = base + buf.length >= task.fileSize;
     const out = prober.probe(buf, from, buf.length, final, task.end - base, 1, task.request);
     result = append(result, out, base);
     if (out.error || final) break;
@@ -109,6 +111,18 @@ function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 process.on('exit', () => files.forEach((fd) => closeSync(fd)));
+
+/**
+ * Fault injection for the tests of worker failures: SALARY_JOIN_FAULT=worker-throw:N makes each
+ * worker throw on its N-th task, worker-exit:N makes it exit (as a crash would). Unset: nothing.
+ */
+const FAULT = /^(worker-throw|worker-exit):(\d+)$/.exec(process.env.SALARY_JOIN_FAULT ?? '');
+let tasksStarted = 0;
+function injectFault(): void {
+  if (!FAULT || ++tasksStarted !== Number(FAULT[2])) return;
+  if (FAULT[1] === 'worker-throw') throw new Error(`injected fault (SALARY_JOIN_FAULT=${FAULT[0]})`);
+  process.exit(3);
+}
 
 /** Lets piscina transfer the output buffers instead of copying them (piscina.move marks it). */
 class Transferred {

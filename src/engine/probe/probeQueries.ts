@@ -50,7 +50,7 @@ export interface ProbeOutput {
   matched: OutputPart;
   unmatched: OutputPart;
   reasons: number[];
-  error?: ScanError | { kind: 'too_few_fields'; offset: number; line: number; field: number };
+  error?: ScanError | { kind: 'too_few_fields' | 'file_changed'; offset: number; line: number; field: number };
 }
 
 /**
