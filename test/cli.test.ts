@@ -98,3 +98,27 @@ test('a threshold that is not a number is a usage error', () => {
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/--threshold must be a number, not "eighty"/);
 });
+
+describe('CSV output opened in a spreadsheet cannot run a hostile title as a formula', () => {
+  const hostile = () => {
+    const args = tables();
+    args[args.indexOf('--queries') + 1] = write('hq.csv', 'title,location\n"=HYPERLINK(""http://x"",""y"")",TX\n@SUM(A1),-TX\nAnalyst,"Austin, TX"\n');
+    args[args.indexOf('--related') + 1] = write('hr.csv', 'title,related_title,score\nAnalyst,Data Analyst,90\n"=HYPERLINK(""http://x"",""y"")",Data Analyst,90\n');
+    return args;
+  };
+
+  test('text cells starting with = + - @ are prefixed with an apostrophe; numbers are untouched', () => {
+    expect(cli(...hostile(), '--out', file('out.csv')).code).toBe(0);
+    expect(readFileSync(file('out.csv'), 'utf8')).toBe(
+      'title,location,state,n_rows,n_codes,a_median\n"\'=HYPERLINK(""http://x"",""y"")",TX,Texas,1,1,70000\nAnalyst,"Austin, TX",Texas,1,1,70000\n',
+    );
+    expect(readFileSync(file('out.unmatched.csv'), 'utf8')).toBe("title,location,state,reason\n'@SUM(A1),'-TX,,unknown_state\n");
+  });
+
+  test('--keep-formulas writes them as they are, and JSON lines are never altered', () => {
+    expect(cli(...hostile(), '--out', file('raw.csv'), '--keep-formulas').code).toBe(0);
+    expect(readFileSync(file('raw.unmatched.csv'), 'utf8')).toBe('title,location,state,reason\n@SUM(A1),-TX,,unknown_state\n');
+    expect(cli(...hostile(), '--out', file('out.jsonl')).code).toBe(0);
+    expect(readFileSync(file('out.unmatched.jsonl'), 'utf8')).toBe('{"title":"@SUM(A1)","location":"-TX","state":"","reason":"unknown_state"}\n');
+  });
+});

@@ -9,6 +9,7 @@ export interface CliRun {
   unmatchedOut: string;
   format: 'csv' | 'jsonl';
   overwrite: boolean;
+  keepFormulas: boolean;
   quiet: boolean;
   summaryJson?: string;
 }
@@ -54,6 +55,7 @@ const FLAGS = {
   'index-cache': { type: 'string' },
   'memory-budget': { type: 'string' },
   overwrite: { type: 'boolean' },
+  'keep-formulas': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   'summary-json': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -81,6 +83,8 @@ Output:
   --unmatched F        unmatched rows with a reason (default: <out>.unmatched.<ext>)
   --format csv|jsonl   override the format chosen from the extension
   --overwrite          replace existing output files (default: refuse)
+  --keep-formulas      write CSV text cells starting with = + - @ TAB CR as they are (default:
+                       prefixed with ' so a spreadsheet shows them instead of running them)
   --summary-json F     also write the run summary as JSON
 
 Join:
@@ -168,7 +172,7 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
       wageStateCode: str('state-code-column'),
     },
   };
-  return { options, out, unmatchedOut, format, overwrite: Boolean(values.overwrite), quiet: Boolean(values.quiet), summaryJson: str('summary-json') };
+  return { options, out, unmatchedOut, format, overwrite: Boolean(values.overwrite), keepFormulas: Boolean(values['keep-formulas']), quiet: Boolean(values.quiet), summaryJson: str('summary-json') };
 }
 
 function list(text: string | undefined): string[] | undefined {

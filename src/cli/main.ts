@@ -38,8 +38,8 @@ async function main(argv: string[]): Promise<number> {
     const summary = await runJoin(
       { ...run.options, signal: controller.signal, onProgress: bar.update },
       {
-        matched: new FileSink(run.out, run.format, run.overwrite, run.options.batchSize),
-        unmatched: new FileSink(run.unmatchedOut, run.format, run.overwrite, run.options.batchSize),
+        matched: new FileSink(run.out, run.format, run.overwrite, run.options.batchSize, run.format === 'csv' && !run.keepFormulas),
+        unmatched: new FileSink(run.unmatchedOut, run.format, run.overwrite, run.options.batchSize, run.format === 'csv' && !run.keepFormulas),
       },
     );
     bar.stop();

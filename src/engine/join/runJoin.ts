@@ -16,6 +16,7 @@ import {
 import { csvLine, jsonLine, matchedColumns, UNMATCHED_COLUMNS } from '../output/rowFormat';
 import type { OutputChunk, RowSink } from '../output/sink';
 import { planQueries } from '../probe/planQueries';
+import { invalidUtf8Error } from '../scan/utf8';
 import { pairKey, REASONS, type OutputPart, type ProbeRequest, type ProbeSetup } from '../probe/probeQueries';
 import type { ProbeTask, ProbeTaskResult } from '../pool/tasks';
 import { workerFile } from '../pool/workerFile';
@@ -139,6 +140,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
         columns: [table.columns[0], table.columns[1]],
         formats: dedupe ? { matched: 'rows', unmatched: 'rows' } : { matched: sinks.matched.format, unmatched: sinks.unmatched.format },
         withPairKeys: dedupe,
+        guardFormulas: { matched: sinks.matched.guardFormulas === true, unmatched: sinks.unmatched.guardFormulas === true },
       };
       let expectedStart = table.dataOffset;
       let lineBase = table.dataLine;
@@ -162,7 +164,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
         options.onProgress?.({ stage: 'queries', bytesDone: task.kind === 'range' ? task.end : 0, bytesTotal: table.info.size, rows: queryRows });
       };
       const inFlight: { task: ProbeTask; result: Promise<ProbeTaskResult> }[] = [];
-      for await (const task of planQueries(table, probeRequest, rangeBytes)) {
+      for await (const task of planQueries(table, probeRequest, rangeBytes, signal)) {
         throwIfAborted(signal);
         const result = inWorker(task, pool.run(task, { signal, transferList: task.kind === 'chunk' ? [task.data.buffer as ArrayBuffer] : undefined }));
         result.catch(() => undefined); // awaited in order below; this only silences early rejections
@@ -231,6 +233,7 @@ function queryError(file: string, line: number, error: NonNullable<ProbeTaskResu
   if (error.kind === 'file_changed') {
     return new InputError('the file changed while it was read: it is now shorter than when the join started', { file }, 'a file that stays the same during the run');
   }
+  if (error.kind === 'invalid_utf8') return invalidUtf8Error('queries table', error.byte, { file, line, column: header[error.field] });
   if (error.kind === 'too_few_fields') {
     const needed = Math.max(...columns) + 1;
     return new InputError(`query row has ${error.field} field${error.field === 1 ? '' : 's'}`, { file, line, column: header[Math.min(error.field, needed - 1)] }, `at least ${needed} fields`);
@@ -285,7 +288,7 @@ class OrderedOutput {
       keptOrdinals.push(base + (part.ordinals?.[i] ?? 0));
     }
     if (sink.format === 'rows' || sink.format === 'tagged') return { rows: kept.length, objects: kept, ordinals: keptOrdinals };
-    const format = sink.format === 'csv' ? (row: Record<string, string | number | null>) => csvLine(columns.map((c) => row[c])) : (row: Record<string, string | number | null>) => jsonLine(columns, columns.map((c) => row[c]));
+    const format = sink.format === 'csv' ? (row: Record<string, string | number | null>) => csvLine(columns.map((c) => row[c]), sink.guardFormulas) : (row: Record<string, string | number | null>) => jsonLine(columns, columns.map((c) => row[c]));
     return { rows: kept.length, bytes: Buffer.from(kept.map(format).join(''), 'utf8') };
   }
 }

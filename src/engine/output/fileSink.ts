@@ -22,6 +22,8 @@ export class FileSink implements RowSink {
     readonly format: Extract<RowFormat, 'csv' | 'jsonl'>,
     private readonly overwrite = false,
     private readonly batchSize = DEFAULT_BATCH_SIZE,
+    /** On by default for CSV: a hostile title must not run as a formula when the file is opened in Excel. */
+    readonly guardFormulas = format === 'csv',
   ) {
     this.tempPath = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomUUID()}.partial`);
   }

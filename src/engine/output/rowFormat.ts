@@ -20,12 +20,21 @@ export function csvField(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvLine(values: readonly (string | number | null)[]): string {
+/** Text cells that a spreadsheet would run as a formula (CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes such text with an apostrophe, which spreadsheets show as text; other text is unchanged. */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** A CSV line; numbers are never altered, text is neutralized against formulas when asked. */
+export function csvLine(values: readonly (string | number | null)[], guardFormulas = false): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) line += ',';
-    line += typeof v === 'string' ? csvField(v) : formatNumber(v);
+    line += typeof v === 'string' ? csvField(guardFormulas ? neutralizeFormula(v) : v) : formatNumber(v);
   }
   return line + '\n';
 }

@@ -20,6 +20,8 @@ export interface OutputChunk {
  */
 export interface RowSink {
   readonly format: RowFormat;
+  /** CSV only: prefix text cells starting with = + - @ TAB CR with ' so spreadsheets show, not run, them. */
+  readonly guardFormulas?: boolean;
   open(columns: string[]): Promise<void>;
   write(chunk: OutputChunk): Promise<void>;
   close(): Promise<void>;

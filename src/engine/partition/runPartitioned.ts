@@ -238,7 +238,7 @@ class OutputBatch {
   add(values: Values, ordinal: number): void {
     this.rows++;
     this.total++;
-    if (this.sink.format === 'csv') this.text.push(csvLine(values));
+    if (this.sink.format === 'csv') this.text.push(csvLine(values, this.sink.guardFormulas));
     else if (this.sink.format === 'jsonl') this.text.push(jsonLine(this.columns, values));
     else {
       const row: Record<string, string | number | null> = {};

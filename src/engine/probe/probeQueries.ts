@@ -3,9 +3,10 @@ import type { WageIndex } from '../build/buildWageIndex';
 import { trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
 import { ByteWriter } from '../output/byteWriter';
-import { csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
+import { neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import type { Dialect } from '../scan/dialect';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
+import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
 import { MatchComputer } from './computeMatch';
@@ -29,6 +30,8 @@ export interface ProbeRequest {
   /** Indices of the title and location fields. */
   columns: [number, number];
   formats: { matched: RowFormat; unmatched: RowFormat };
+  /** Per output, for CSV: neutralize text that a spreadsheet would run as a formula. */
+  guardFormulas: { matched: boolean; unmatched: boolean };
   /** Also return each row's (title, location) key, so the main thread can drop repeated pairs. */
   withPairKeys: boolean;
 }
@@ -50,7 +53,16 @@ export interface ProbeOutput {
   matched: OutputPart;
   unmatched: OutputPart;
   reasons: number[];
-  error?: ScanError | { kind: 'too_few_fields' | 'file_changed'; offset: number; line: number; field: number };
+  error?: ScanError | { kind: 'too_few_fields' | 'file_changed'; offset: number; line: number; field: number } | InvalidUtf8;
+}
+
+/** A byte that is not valid UTF-8 (offset and line are the byte's own; byte is its value). */
+export interface InvalidUtf8 {
+  kind: 'invalid_utf8';
+  offset: number;
+  line: number;
+  field: number;
+  byte: number;
 }
 
 /**
@@ -80,8 +92,8 @@ export class QueryProber {
   }
 
   probe(buf: Uint8Array, from: number, to: number, final: boolean, stopAt: number, firstLine: number, request: ProbeRequest): ProbeOutput {
-    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys);
-    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys);
+    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys, request.guardFormulas.matched);
+    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys, request.guardFormulas.unmatched);
     const reasons = [0, 0, 0, 0];
     const [titleCol, locationCol] = request.columns;
     const needed = Math.max(titleCol, locationCol) + 1;
@@ -112,6 +124,14 @@ export class QueryProber {
       unmatched.addUnmatched(ordinal, title, location, stateId, reason);
       return true;
     });
+    // The records delivered must be valid UTF-8: one native check over their bytes per call.
+    const scannedEnd = tooFew ? tooFew.offset : outcome.next;
+    const bad = firstInvalidUtf8(buf, from, scannedEnd);
+    if (bad >= 0) {
+      const at = locateByte(buf, from, scannedEnd, request.dialect, firstLine, bad);
+      const error: InvalidUtf8 = { kind: 'invalid_utf8', offset: bad, line: at.line, field: at.field, byte: buf[bad] };
+      return { records: 0, next: at.recordStart, line: at.recordLine, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], error };
+    }
     if (tooFew) {
       // The row that stopped the scan was delivered but is not output; report where it starts.
       return { records: outcome.records - 1, next: tooFew.offset, line: tooFew.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, error: tooFew };
@@ -179,6 +199,7 @@ class PartBuilder {
     private readonly format: RowFormat,
     private readonly columns: string[],
     withPairKeys: boolean,
+    private readonly guardFormulas: boolean,
   ) {
     this.pairKeys = withPairKeys ? [] : undefined;
   }
@@ -190,9 +211,9 @@ class PartBuilder {
     if (typeof tail !== 'string') {
       this.addObject(ordinal, [title, location, ...tail]);
     } else if (this.format === 'csv') {
-      this.text.writeCsvField(title);
+      this.writeCsvText(title);
       this.text.write(',');
-      this.text.writeCsvField(location);
+      this.writeCsvText(location);
       this.text.write(tail);
     } else if (this.format === 'tagged') {
       this.text.write(`[${ordinal},${JSON.stringify(title)},${JSON.stringify(location)}`);
@@ -207,9 +228,9 @@ class PartBuilder {
     this.rows++;
     this.pairKeys?.push(pairKey(title, location));
     if (this.format === 'csv') {
-      this.text.writeCsvField(title);
+      this.writeCsvText(title);
       this.text.write(',');
-      this.text.writeCsvField(location);
+      this.writeCsvText(location);
       this.text.write(unmatchedCsvTail(stateId, reason));
       return;
     }
@@ -217,6 +238,10 @@ class PartBuilder {
     if (this.format === 'tagged') this.text.write(`[${ordinal},${values.map((v) => JSON.stringify(v)).join(',')}]\n`);
     else if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
     else this.addObject(ordinal, values);
+  }
+
+  private writeCsvText(text: string): void {
+    this.text.writeCsvField(this.guardFormulas ? neutralizeFormula(text) : text);
   }
 
   private addObject(ordinal: number, values: (string | number | null)[]): void {
