@@ -5,16 +5,23 @@ import type { CodeTable } from './buildTitleIndex';
 import { trimText } from './titleKey';
 
 /**
- * Wage rows grouped by (code, state): rows of group g are values[keyStart[g] * width ...
- * keyStart[g + 1] * width), width = columns.length, NaN = missing. Backed by SharedArrayBuffers
- * so every worker reads the same memory.
+ * Wage rows grouped by (code, state). Rows stay where they were read, in fixed-size chunks of
+ * shared memory (CHUNK_ROWS rows, width = columns.length values each, NaN = missing); rowOrder
+ * lists the row ids group by group, and group g's rows are rowOrder[keyStart[g] .. keyStart[g+1]).
+ * Nothing is copied or regrown while building, so the index's peak is its own size, and every
+ * worker reads the same memory.
  */
 export interface WageIndex {
   columns: string[];
   stateCount: number;
   keyStart: Int32Array;
-  values: Float64Array;
+  rowOrder: Int32Array;
+  chunks: Float64Array[];
 }
+
+/** Rows per chunk; a power of two so a row id splits into chunk and offset with shifts. */
+export const CHUNK_SHIFT = 16;
+export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 
 export function wageGroup(codeId: number, stateId: number, stateCount: number): number {
   return codeId * stateCount + stateId;
@@ -32,8 +39,8 @@ export interface WageStats {
 /** Columns handed to addRow: code, then area (name or state code), then each wage column. */
 export class WageIndexBuilder {
   readonly stats: WageStats = { rowsRead: 0, rowsKept: 0, rowsWithoutKnownCode: 0, rowsOutsideAnyState: 0, missingCells: 0, invalidCells: 0 };
-  private groups: Int32Array = new Int32Array(1 << 16);
-  private values: Float64Array;
+  private groupChunks: Int32Array[] = [];
+  private valueChunks: Float64Array[] = [];
   private readonly stateOfArea = new Map<string, number>();
   private readonly width: number;
 
@@ -44,7 +51,6 @@ export class WageIndexBuilder {
     private readonly topCodeValue: number | undefined,
   ) {
     this.width = columns.length;
-    this.values = new Float64Array(this.groups.length * this.width);
   }
 
   addRow(cursor: FieldCursor, cols: number[]): void {
@@ -60,9 +66,11 @@ export class WageIndexBuilder {
       return;
     }
     const row = this.stats.rowsKept++;
-    if (row === this.groups.length) this.grow();
-    this.groups[row] = wageGroup(codeId, stateId, STATES.length);
-    const base = row * this.width;
+    const offset = row & (CHUNK_ROWS - 1);
+    if (offset === 0) this.addChunk();
+    const values = this.valueChunks[this.valueChunks.length - 1];
+    this.groupChunks[this.groupChunks.length - 1][offset] = wageGroup(codeId, stateId, STATES.length);
+    const base = offset * this.width;
     for (let c = 0; c < this.width; c++) {
       const col = cols[2 + c];
       let value = cursor.escaped[col]
@@ -74,24 +82,23 @@ export class WageIndexBuilder {
       } else if (Number.isNaN(value)) {
         this.stats.missingCells++;
       }
-      this.values[base + c] = value;
+      values[base + c] = value;
     }
   }
 
-  /** Counting sort of the kept rows by group, into shared memory. */
+  /** Counting sort of the row ids by group; the rows themselves stay in their chunks. */
   build(): WageIndex {
     const groupCount = this.codeTable.codes.length * STATES.length;
     const rows = this.stats.rowsKept;
+    const groupOf = (row: number) => this.groupChunks[row >> CHUNK_SHIFT][row & (CHUNK_ROWS - 1)];
     const keyStart = new Int32Array(new SharedArrayBuffer((groupCount + 1) * 4));
-    for (let r = 0; r < rows; r++) keyStart[this.groups[r] + 1]++;
+    for (let r = 0; r < rows; r++) keyStart[groupOf(r) + 1]++;
     for (let g = 0; g < groupCount; g++) keyStart[g + 1] += keyStart[g];
-    const values = new Float64Array(new SharedArrayBuffer(Math.max(1, rows * this.width) * 8));
+    const rowOrder = new Int32Array(new SharedArrayBuffer(Math.max(1, rows) * 4)).subarray(0, rows);
     const fill = keyStart.slice(0, groupCount);
-    for (let r = 0; r < rows; r++) {
-      const to = fill[this.groups[r]]++ * this.width;
-      values.set(this.values.subarray(r * this.width, (r + 1) * this.width), to);
-    }
-    return { columns: this.columns, stateCount: STATES.length, keyStart, values };
+    for (let r = 0; r < rows; r++) rowOrder[fill[groupOf(r)]++] = r;
+    this.groupChunks = [];
+    return { columns: this.columns, stateCount: STATES.length, keyStart, rowOrder, chunks: this.valueChunks };
   }
 
   private stateOf(area: string): number {
@@ -103,12 +110,8 @@ export class WageIndexBuilder {
     return id;
   }
 
-  private grow(): void {
-    const groups = new Int32Array(this.groups.length * 2);
-    groups.set(this.groups);
-    this.groups = groups;
-    const values = new Float64Array(groups.length * this.width);
-    values.set(this.values);
-    this.values = values;
+  private addChunk(): void {
+    this.groupChunks.push(new Int32Array(CHUNK_ROWS));
+    this.valueChunks.push(new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * this.width * 8)));
   }
 }

@@ -3,10 +3,11 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { IndexCacheOptions, JoinOptions, TableSource } from '../options';
 import type { BuildStats, IndexFiles, IndexSettings, JoinIndex } from './buildJoinIndex';
+import { CHUNK_ROWS } from './buildWageIndex';
 
 /** Bump when the file layout or the meaning of the index changes: old entries are then ignored. */
-const FORMAT = 'salary-join-index-1';
-const MAGIC = Buffer.from('SJIX0001');
+const FORMAT = 'salary-join-index-2';
+const MAGIC = Buffer.from('SJIX0002');
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
@@ -69,7 +70,7 @@ interface Header {
   columns: string[];
   stateCount: number;
   stats: BuildStats;
-  lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; values: number };
+  lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; rowOrder: number; values: number };
 }
 
 /** Layout: magic, header length (uint32), JSON header, padding to 8, then the typed arrays. */
@@ -80,7 +81,14 @@ function encode(index: JoinIndex): Buffer {
     columns: wages.columns,
     stateCount: wages.stateCount,
     stats: index.stats,
-    lengths: { pathStart: titles.pathStart.length, pathCode: titles.pathCode.length, pathMult: titles.pathMult.length, keyStart: wages.keyStart.length, values: wages.values.length },
+    lengths: {
+      pathStart: titles.pathStart.length,
+      pathCode: titles.pathCode.length,
+      pathMult: titles.pathMult.length,
+      keyStart: wages.keyStart.length,
+      rowOrder: wages.rowOrder.length,
+      values: wages.rowOrder.length * wages.columns.length,
+    },
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
@@ -88,10 +96,19 @@ function encode(index: JoinIndex): Buffer {
   const headLength = MAGIC.length + 4 + json.length;
   const pad = Buffer.alloc((8 - (headLength % 8)) % 8);
   const bytes = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart].map(bytes);
+  const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.rowOrder].map(bytes);
   const int32Bytes = int32s.reduce((n, b) => n + b.length, 0);
   const pad2 = Buffer.alloc((8 - (int32Bytes % 8)) % 8);
-  return Buffer.concat([MAGIC, length, json, pad, ...int32s, pad2, bytes(wages.values)]);
+  // The rows in row-id order: the chunks back to back, the last one cut to the rows it holds.
+  const valueBytes = header.lengths.values * 8;
+  const chunks = wages.chunks.map(bytes);
+  let remaining = valueBytes;
+  const values = chunks.map((chunk) => {
+    const piece = chunk.subarray(0, Math.min(chunk.length, remaining));
+    remaining -= piece.length;
+    return piece;
+  });
+  return Buffer.concat([MAGIC, length, json, pad, ...int32s, pad2, ...values]);
 }
 
 async function readEntry(file: string): Promise<JoinIndex | undefined> {
@@ -120,12 +137,22 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     const pathCode = take(Int32Array, lengths.pathCode);
     const pathMult = take(Int32Array, lengths.pathMult);
     const keyStart = take(Int32Array, lengths.keyStart);
+    const rowOrder = take(Int32Array, lengths.rowOrder);
     at += (8 - (at % 8)) % 8;
-    const values = take(Float64Array, lengths.values);
-    if (at !== data.length) throw new Error('trailing bytes');
+    const width = header.columns.length;
+    const chunks: Float64Array[] = [];
+    for (let rows = lengths.rowOrder; rows > 0; rows -= CHUNK_ROWS) {
+      const chunk = new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * width * 8));
+      const count = Math.min(rows, CHUNK_ROWS) * width;
+      if (at + count * 8 > data.length) throw new Error('truncated');
+      new Uint8Array(chunk.buffer).set(data.subarray(at, at + count * 8));
+      at += count * 8;
+      chunks.push(chunk);
+    }
+    if (at !== data.length || lengths.values !== lengths.rowOrder * width) throw new Error('trailing bytes');
     return {
       titles: { titles: header.titles, pathStart, pathCode, pathMult },
-      wages: { columns: header.columns, stateCount: header.stateCount, keyStart, values },
+      wages: { columns: header.columns, stateCount: header.stateCount, keyStart, rowOrder, chunks },
       stats: header.stats,
     };
   } catch {

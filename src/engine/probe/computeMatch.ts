@@ -1,5 +1,5 @@
 import type { TitleIndex } from '../build/buildTitleIndex';
-import { wageGroup, type WageIndex } from '../build/buildWageIndex';
+import { CHUNK_ROWS, CHUNK_SHIFT, wageGroup, type WageIndex } from '../build/buildWageIndex';
 import { medianOf } from '../values/median';
 
 export interface MatchResult {
@@ -24,7 +24,7 @@ export class MatchComputer {
 
   compute(titleId: number, stateId: number): MatchResult {
     const { pathStart, pathCode, pathMult } = this.titles;
-    const { keyStart, values, stateCount } = this.wages;
+    const { keyStart, rowOrder, chunks, stateCount } = this.wages;
     const width = this.wages.columns.length;
     let nRows = 0;
     let nCodes = 0;
@@ -35,10 +35,13 @@ export class MatchComputer {
       nCodes++;
       const mult = pathMult[p];
       this.ensure(nRows + rows * mult);
-      for (let r = keyStart[group]; r < keyStart[group + 1]; r++) {
+      for (let k = keyStart[group]; k < keyStart[group + 1]; k++) {
+        const row = rowOrder[k];
+        const values = chunks[row >> CHUNK_SHIFT];
+        const base = (row & (CHUNK_ROWS - 1)) * width;
         for (let c = 0; c < width; c++) {
           const column = this.scratch[c];
-          const value = values[r * width + c];
+          const value = values[base + c];
           for (let m = 0; m < mult; m++) column[nRows + m] = value;
         }
         nRows += mult;
