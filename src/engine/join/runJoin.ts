@@ -1,4 +1,4 @@
-import { peakRssMB } from './peakMemory';
+import { peakRssMB, releaseBuildGarbage } from './peakMemory';
 import { promises as fs } from 'fs';
 import { availableParallelism } from 'os';
 import { Piscina } from 'piscina';
@@ -104,6 +104,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     ? await cachedJoinIndex(options.indexCache, indexCacheKey(options, indexFiles, settings), build)
     : { index: await build(), cache: 'off' as const };
   const { titles, wages, stats } = index;
+  releaseBuildGarbage();
   const buildMs = Date.now() - started;
 
   // 4. Queries through the worker pool.

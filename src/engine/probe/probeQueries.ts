@@ -71,6 +71,8 @@ export interface InvalidUtf8 {
  * cache stays around 40 MB per worker.
  */
 const CACHE_LIMIT = 200_000;
+/** Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer. */
+const ANSWER_CACHE_LIMIT = 50_000;
 
 /**
  * The per-worker half of the join: scans query records, resolves each location to a state,
@@ -155,7 +157,7 @@ export class QueryProber {
     const key = titleId * this.setup.wages.stateCount + stateId;
     let answer = this.answers.get(key);
     if (answer === undefined) {
-      if (this.answers.size >= CACHE_LIMIT) this.answers.clear();
+      if (this.answers.size >= ANSWER_CACHE_LIMIT) this.answers.clear();
       const { nRows, nCodes, medians } = this.computer.compute(titleId, stateId);
       answer = nRows === 0 ? NO_WAGE_ROWS : new Answer(answerTail(format, this.columns, [stateById(stateId).name, nRows, nCodes, ...medians]));
       this.answers.set(key, answer);
