@@ -122,3 +122,33 @@ describe('CSV output opened in a spreadsheet cannot run a hostile title as a for
     expect(readFileSync(file('out.unmatched.jsonl'), 'utf8')).toBe('{"title":"@SUM(A1)","location":"-TX","state":"","reason":"unknown_state"}\n');
   });
 });
+
+describe('bad rows', () => {
+  const ragged = () => {
+    const args = tables();
+    args[args.indexOf('--queries') + 1] = write('rq.csv', 'title,location\nAnalyst,"Austin, TX"\nRagged\nChef,CA\nOnlyOne\n');
+    return args;
+  };
+
+  test('fail (the default): the first one stops the run with its file, line and column', () => {
+    const run = cli(...ragged(), '--out', file('out.csv'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`salary-join: ${file('rq.csv')}, line 3, column "location": query row has 1 field (expected at least 2 fields)\n`);
+  });
+
+  test('skip: the others are joined, and the skipped ones are counted and reported with their lines', () => {
+    const run = cli(...ragged(), '--out', file('out.csv'), '--bad-rows', 'skip', '--summary-json', file('s.json'));
+    expect(run.code).toBe(0);
+    expect(readFileSync(file('out.csv'), 'utf8').split('\n')).toHaveLength(3);
+    const summary = JSON.parse(readFileSync(file('s.json'), 'utf8'));
+    expect(summary.skippedRows).toEqual({
+      count: 2,
+      examples: [
+        { file: file('rq.csv'), line: 3, problem: 'query row has 1 field, expected at least 2' },
+        { file: file('rq.csv'), line: 5, problem: 'query row has 1 field, expected at least 2' },
+      ],
+    });
+    expect(summary.queries.rows).toBe(4);
+    expect(run.stderr).toMatch(/skipped {2}2 bad rows, first: .*rq\.csv:3 /);
+  });
+});

@@ -38,10 +38,11 @@ function advice(error: InputError, table: TableKey | 'queries' | undefined): str
 	const message = error.message;
 	if (!table) return "Check the node's parameters.";
 	const settings = `"${TABLE_LABELS[table]} Columns & Format"`;
-	if (/column .* not found|no area column|is ambiguous/.test(message)) {
+	if (/column .* not found|is ambiguous/.test(message)) {
 		return `Set the column names under ${settings} to the file's column names (and its "Header Row" if the names are not on the first line).`;
 	}
 	if (/header row/.test(message)) return `Set "Header Row" under ${settings} to the line that holds the column names.`;
+	if (/not valid UTF-8/.test(message)) return `Set "Encoding" under ${settings} to the file's encoding (e.g. Windows-1252), or save the file as UTF-8.`;
 	if (/Excel|binary file|decompress/.test(message)) return `Give the table as CSV or TSV text (save the sheet as CSV), or set "Encoding" under ${settings}.`;
 	if (/delimiter/.test(message)) return `Choose the "Delimiter" under ${settings}.`;
 	return `Fix the file at the place named, or change ${settings} (delimiter, encoding, header row, column names) to match it.`;

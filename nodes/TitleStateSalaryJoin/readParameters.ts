@@ -39,6 +39,7 @@ export interface JoinParameters {
 	dedupePairs: boolean;
 	wageColumns: string[];
 	topCodeValue: number | undefined;
+	badRows: 'fail' | 'skip';
 	/** Folder for the engine's index cache; undefined = no cache. */
 	indexCacheFolder: string | undefined;
 	/** 0 = one per CPU core. */
@@ -71,6 +72,7 @@ export function readParameters(ctx: IExecuteFunctions): JoinParameters {
 		dedupePairs: options.dedupePairs === true,
 		wageColumns: readWageColumns(ctx, options.wageColumns),
 		topCodeValue: options.topCodeValue === undefined ? undefined : readNumber(ctx, options.topCodeValue, 'Top-Coded Wage Value', 'a number such as 208000'),
+		badRows: options.badRows === 'skip' ? 'skip' : 'fail',
 		indexCacheFolder: typeof options.indexCacheFolder === 'string' && options.indexCacheFolder.trim() !== '' ? options.indexCacheFolder.trim() : undefined,
 		workers: readCount(ctx, options.workers ?? 0, 'Workers', 0),
 		batchSize: readCount(ctx, options.batchSize ?? DEFAULT_BATCH_SIZE, 'Batch Size', 1),

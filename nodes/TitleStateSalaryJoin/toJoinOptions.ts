@@ -17,6 +17,7 @@ export function toJoinOptions(params: JoinParameters, inputs: JoinInputs, signal
 		wageColumns: params.wageColumns,
 		topCodeValue: params.topCodeValue,
 		dedupePairs: params.dedupePairs,
+		badRows: params.badRows,
 		indexCache: params.indexCacheFolder === undefined ? undefined : { dir: params.indexCacheFolder },
 		workers: params.workers > 0 ? params.workers : undefined,
 		batchSize: params.batchSize,

@@ -56,6 +56,7 @@ const FLAGS = {
   'memory-budget': { type: 'string' },
   overwrite: { type: 'boolean' },
   'keep-formulas': { type: 'boolean' },
+  'bad-rows': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   'summary-json': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -94,6 +95,8 @@ Join:
   --count-codes-once   count each occupation code once per title (default: once per path)
   --case-insensitive   match titles ignoring case
   --dedupe-pairs       one output row per distinct (title, location)
+  --bad-rows fail|skip a row with too few fields or a score that is not a number stops the run
+                       (fail, default) or is skipped, counted and reported with its line (skip)
   --top-code-value N   value for '#' cells (default: missing)
   --title-column, --location-column, --related-title-column, --related-related-title-column,
   --score-column, --code-column, --code-title-column, --wage-code-column, --area-column,
@@ -154,6 +157,7 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
     countEachCodeOnce: Boolean(values['count-codes-once']),
     caseInsensitive: Boolean(values['case-insensitive']),
     dedupePairs: Boolean(values['dedupe-pairs']),
+    badRows: badRows(str('bad-rows')),
     workers: str('workers') === undefined ? undefined : integer('--workers', str('workers')!, 1),
     batchSize: str('batch-size') === undefined ? undefined : integer('--batch-size', str('batch-size')!, 1),
     memoryBudgetMB: str('memory-budget') === undefined ? undefined : positive('--memory-budget', str('memory-budget')!),
@@ -173,6 +177,11 @@ export function parseCli(argv: string[]): CliRun | 'help' | 'version' {
     },
   };
   return { options, out, unmatchedOut, format, overwrite: Boolean(values.overwrite), keepFormulas: Boolean(values['keep-formulas']), quiet: Boolean(values.quiet), summaryJson: str('summary-json') };
+}
+
+function badRows(text: string | undefined): 'fail' | 'skip' | undefined {
+  if (text === undefined || text === 'fail' || text === 'skip') return text;
+  throw new UsageError(`--bad-rows must be fail or skip, not "${text}"`);
 }
 
 function list(text: string | undefined): string[] | undefined {

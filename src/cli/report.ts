@@ -33,6 +33,9 @@ export function formatSummary(s: JoinSummary, outputs: { matched: string; unmatc
     `matched  ${n(s.matched)} -> ${outputs.matched}`,
     `unmatched ${n(s.unmatched)}${reasons ? ` (${reasons})` : ''} -> ${outputs.unmatched}`,
     `wages    missing cells ${n(s.missingWageCells)}, invalid cells ${n(s.invalidWageCells)}, rows without a reachable code ${n(s.wages.withoutReachableCode)}, rows outside any state ${n(s.wages.outsideAnyState)}`,
+    ...(s.skippedRows.count > 0
+      ? [`skipped  ${n(s.skippedRows.count)} bad row${s.skippedRows.count === 1 ? '' : 's'}, first: ${s.skippedRows.examples.map((e) => `${e.file}:${e.line} ${e.problem}`).join('; ')}`]
+      : []),
     `skipped  duplicate pairs ${n(s.duplicatePairsDropped)}; ranges rescanned ${s.rangesRedone}${s.partitions > 1 ? `; joined in ${s.partitions} title partitions (memory budget)` : ''}`,
     `time     ${(s.wallMs / 1000).toFixed(2)} s (index ${(s.stageMs.build / 1000).toFixed(2)} s, queries ${(s.stageMs.queries / 1000).toFixed(2)} s) with ${s.workers} worker${s.workers === 1 ? '' : 's'}, peak memory ${n(s.peakRssMB)} MB`,
   ].join('\n');

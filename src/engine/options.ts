@@ -72,6 +72,13 @@ export interface JoinOptions {
    */
   indexCache?: IndexCacheOptions;
   /**
+   * What a bad row does: 'fail' (default) stops the run with its file, line and column; 'skip'
+   * skips it, counts it and reports the first ones with their line numbers in the summary. Bad
+   * rows are rows with too few fields and related rows whose score is not a number; broken
+   * quoting always fails, since the rows after it cannot be trusted.
+   */
+  badRows?: 'fail' | 'skip';
+  /**
    * Memory budget in MB for the built index. When the related-titles and wage tables would make
    * an index larger than about half of it, the join hash-partitions the related rows and the
    * queries by title into temporary files and joins partition by partition.

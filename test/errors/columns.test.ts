@@ -44,18 +44,25 @@ test('the engine (runJoin) raises the same InputError with its location as data'
   expect((error as InputError).message).toMatch(/columns are: title, related_title, scroe; did you mean "scroe"\?/);
 });
 
-// README, "Errors and limits", gives this very case as its example; the area column is optional in
-// mapColumns (a state-code column may replace it), so the check happens later, without a column
-// or a suggestion.
-test.failing('a misspelt area column in the wages table: the README example, with column and suggestion', () => {
+// README, "Errors and limits", gives this very case as its example. The area column is optional
+// when a state-code column stands in for it (mapColumns' orElse); with neither it is reported
+// like any missing column, with the closest name.
+test('a misspelt area column in the wages table: the README example, with column and suggestion', () => {
   const w = ws.write('w.csv', 'occ_code,area_titel,a_median\n15-2041,Texas,1\n');
   const run = cli([...ws.tableArgs({ wages: w }), '--out', ws.matched]);
-  // Today: `${w}, line 1: wages table has no area column; columns are: occ_code, area_titel, a_median
-  // (expected an area_title column, or a state-code column such as st or prim_state)`.
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(new RegExp(`^salary-join: ${w}, line 1, column "area_title": .*columns are: occ_code, area_titel, a_median.*; did you mean "area_titel"\\?.*\\n$`));
   expect(oneLine(run.stderr)).toBe(true);
+  expect(run.stderr).toBe(
+    `salary-join: ${w}, line 1, column "area_title": area column "area_title" not found; columns are: occ_code, area_titel, a_median; did you mean "area_titel"? (expected the area column, or a state code column "st" or "prim_state" instead)\n`,
+  );
   expect(ws.leftovers()).toEqual([]);
+});
+
+test('no area column but a state-code column: the state code places the rows', async () => {
+  const paths = ws.tables({ wages: ws.write('w.csv', 'occ_code,st,a_median\n15-2041,TX,90000\n15-2051,TX,70000\n') });
+  const { matched } = await join(optionsFor(paths));
+  expect(matched).toEqual([{ title: 'Analyst', location: 'Austin, TX', state: 'Texas', n_rows: 2, n_codes: 2, a_median: 80000 }]);
 });
 
 test('a duplicated requested column name is ambiguous: exit 1, both positions', () => {

@@ -1,13 +1,16 @@
 /**
- * Error catalog, invalid UTF-8. What the engine does today:
- * - encoding auto (default), file ≤ 64 MiB: the whole file is checked; one invalid byte makes it
- *   Windows-1252, and the byte decodes as that character (a clear, documented outcome);
- * - encoding utf8 given explicitly: invalid bytes become U+FFFD silently, the run succeeds and
- *   nothing counts or reports them (SILENT CORRUPTION, flagged to the lead; asserted as is);
- * - encoding auto, file > 64 MiB: only the head and 32 windows of 64 KiB are checked, so an invalid
- *   byte between the windows is read as UTF-8 and silently replaced (test.failing below).
+ * Error catalog, invalid UTF-8. The rule: a table read as UTF-8 (encoding utf8 given, or detected)
+ * must be valid UTF-8; an invalid byte stops the run with file, line, column and the byte, and
+ * suggests naming the file's encoding. What each case does:
+ * - encoding auto (default), plain file ≤ 64 MiB: the whole file is checked; one invalid byte makes
+ *   it Windows-1252, and the byte decodes as that character (a clear, documented outcome);
+ * - encoding utf8 given explicitly: an invalid byte is an error (exit 1) where its record is read;
+ * - encoding auto, plain file > 64 MiB or gzip: only samples are checked (the head and 32 windows
+ *   of 64 KiB; the first 64 KiB after gunzip): a file taken as UTF-8 whose invalid byte lies
+ *   outside them is reported the same way when its record is read.
  */
 import { openSync, closeSync, writeSync } from 'fs';
+import { gzipSync } from 'zlib';
 import { cli, Workspace } from './harness';
 
 let ws: Workspace;
@@ -25,31 +28,73 @@ test('auto encoding, invalid UTF-8 in a small file: read as Windows-1252 (0xE9 i
   );
 });
 
-// CURRENT BEHAVIOUR, flagged as silent corruption: with --queries-encoding utf8 the invalid byte
-// becomes U+FFFD, the run exits 0 and the summary says nothing. Should the engine start reporting
-// it (file, line, column), replace this test with one asserting that error.
-test('explicit utf8, invalid UTF-8: replaced by U+FFFD without a word (exit 0)', () => {
+const EXPECTED = "(expected UTF-8 text; if the file is in another encoding, name it with the table's encoding option, e.g. windows-1252)";
+
+// Text read as UTF-8 (given, or detected) must be valid UTF-8: an invalid byte stops the run with
+// file, line and column, never a silent U+FFFD.
+test('explicit utf8, invalid UTF-8 in a query title: exit 1, file, line, column and the byte', () => {
   const q = ws.write('q.csv', QUERIES);
   const run = cli([...ws.tableArgs({ queries: q }), '--queries-encoding', 'utf8', '--out', ws.matched]);
-  expect(run.code).toBe(0);
-  expect(ws.read(ws.unmatched)).toBe(
-    'title,location,state,reason\nCaf\uFFFD Owner,TX,Texas,no_related_title_above_threshold\nChef,CA,California,no_related_title_above_threshold\n',
-  );
-  expect(run.stderr).not.toMatch(/UTF-8|replac|encoding/i);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({
+    code: 1,
+    stderr: `salary-join: ${q}, line 2, column "title": queries table: byte 0xE9 is not valid UTF-8 ${EXPECTED}\n`,
+  });
+  expect(ws.leftovers()).toEqual([]);
 });
 
-test('explicit utf8, invalid UTF-8 in a related title: that title silently matches nothing', () => {
+test('explicit utf8, invalid UTF-8 deep in a query file read in small ranges by 2 workers: the exact line', () => {
+  let text = 'title,location\n';
+  for (let i = 0; i < 3000; i++) text += `Analyst,"Austin,\nTX"\n`;
+  const q = ws.write('q.csv', Buffer.concat([Buffer.from(text), Buffer.from('Chef,"CA\nx'), Buffer.from([0xff]), Buffer.from('"\n')]));
+  const run = cli([...ws.tableArgs({ queries: q }), '--queries-encoding', 'utf8', '--out', ws.matched, '--workers', '2', '--range-bytes', '1000']);
+  expect(run.code).toBe(1);
+  // 3,000 two-line records, then the byte on the second line of the next one.
+  expect(run.stderr).toBe(`salary-join: ${q}, line 6003, column "location": queries table: byte 0xFF is not valid UTF-8 ${EXPECTED}\n`);
+});
+
+test('explicit utf8, a truncated character at the very end of a query file: reported', () => {
+  const q = ws.write('q.csv', Buffer.concat([Buffer.from('title,location\nAnalyst,TX\nChef,CA'), Buffer.from([0xc3])]));
+  const run = cli([...ws.tableArgs({ queries: q }), '--queries-encoding', 'utf8', '--out', ws.matched]);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`salary-join: ${q}, line 3, column "location": queries table: byte 0xC3 is not valid UTF-8 ${EXPECTED}\n`);
+});
+
+test('explicit utf8, U+FFFD written as such (EF BF BD) is valid text and read as it is', () => {
+  const q = ws.write('q.csv', 'title,location\nCaf\uFFFD Owner,TX\n');
+  const run = cli([...ws.tableArgs({ queries: q }), '--queries-encoding', 'utf8', '--out', ws.matched, '-q']);
+  expect(run.code).toBe(0);
+  expect(ws.read(ws.unmatched)).toBe('title,location,state,reason\nCaf\uFFFD Owner,TX,Texas,no_related_title_above_threshold\n');
+});
+
+test('gzipped query file, invalid UTF-8 past the 64 KiB head that auto detection reads: exit 1 with its line', () => {
+  const q = ws.write('q.csv.gz', gzipSync(Buffer.concat([Buffer.from('title,location\n' + 'Analyst,TX\n'.repeat(10_000)), Buffer.from('Caf'), Buffer.from([0xe9]), Buffer.from(' Owner,TX\n')])));
+  const run = cli([...ws.tableArgs({ queries: q }), '--out', ws.matched]);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`salary-join: ${q}, line 10002, column "title": queries table: byte 0xE9 is not valid UTF-8 ${EXPECTED}\n`);
+  expect(ws.leftovers()).toEqual([]);
+});
+
+test('explicit utf8, invalid UTF-8 in a related title: exit 1 with its line and column (no longer a silently lost row)', () => {
   const r = ws.write('r.csv', Buffer.concat([Buffer.from('title,related_title,score\nAnalyst,Data Analyst,90\nAnalyst,Statis'), Buffer.from([0xe9]), Buffer.from('tician,85\n')]));
   const run = cli([...ws.tableArgs({ related: r }), '--related-encoding', 'utf8', '--out', ws.matched, '-q']);
-  expect(run.code).toBe(0);
-  // Only Data Analyst (70000) is reached: the Statistician row is lost without a trace.
-  expect(ws.read(ws.matched)).toBe('title,location,state,n_rows,n_codes,a_median\nAnalyst,"Austin, TX",Texas,1,1,70000\n');
+  expect({ code: run.code, stderr: run.stderr }).toEqual({
+    code: 1,
+    stderr: `salary-join: ${r}, line 3, column "related_title": related-titles table: byte 0xE9 is not valid UTF-8 ${EXPECTED}\n`,
+  });
+  expect(ws.leftovers()).toEqual([]);
 });
 
-// Today: exit 0 and the output holds "Caf\uFFFD Owner": the byte lies between the sampled windows,
-// so the file is taken as UTF-8 and the byte replaced silently. Right: decode it as the file's
-// actual encoding ("Café Owner"), or stop with file and line.
-test.failing('auto encoding, a > 64 MiB file whose only invalid byte lies between the sampled windows: not silently replaced', () => {
+test('explicit utf8, invalid UTF-8 in a gzipped wages table past the head: exit 1 with its line', () => {
+  const rows = '15-2041,Texas,1\n'.repeat(8000);
+  const w = ws.write('w.csv.gz', gzipSync(Buffer.concat([Buffer.from('occ_code,area_title,a_median\n' + rows + '15-2051,Texas,7'), Buffer.from([0x80]), Buffer.from('\n')])));
+  const run = cli([...ws.tableArgs({ wages: w }), '--wages-encoding', 'utf8', '--out', ws.matched, '-q']);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(`salary-join: ${w}, line 8002, column "a_median": wages table: byte 0x80 is not valid UTF-8 ${EXPECTED}\n`);
+});
+
+// Only the head and 32 windows of this file are sampled, so it is taken as UTF-8; the byte between
+// the windows is then found where its record is read (exit 1, file, line, column), not replaced.
+test('auto encoding, a > 64 MiB file whose only invalid byte lies between the sampled windows: not silently replaced', () => {
   const path = ws.file('big.csv');
   const fd = openSync(path, 'w');
   const blank = Buffer.alloc(1 << 20, 0x0a); // 1 MiB of empty lines (skipped, no output)
@@ -61,11 +106,9 @@ test.failing('auto encoding, a > 64 MiB file whose only invalid byte lies betwee
   writeSync(fd, 'Chef,CA\n');
   closeSync(fd);
   const run = cli([...ws.tableArgs({ queries: path }), '--out', ws.matched, '-q', '--workers', '2']);
-  if (run.code === 0) {
-    expect(ws.read(ws.unmatched)).toContain('Café Owner,TX,Texas');
-  } else {
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^salary-join: ${path}, line ${line}(, column "title")?: .*UTF-8`));
-    expect(ws.leftovers()).toEqual([]);
-  }
+  expect({ code: run.code, stderr: run.stderr }).toEqual({
+    code: 1,
+    stderr: `salary-join: ${path}, line ${line}, column "title": queries table: byte 0xE9 is not valid UTF-8 ${EXPECTED}\n`,
+  });
+  expect(ws.leftovers()).toEqual([]);
 });

@@ -37,11 +37,10 @@ test('query rows with more fields than the header are joined (extra fields ignor
   expect(matched).toEqual([{ title: 'Analyst', location: 'Austin, TX', state: 'Texas', n_rows: 2, n_codes: 2, a_median: 80000 }]);
 });
 
-// forEachRecord (the build side) names file and line but not the column.
-test.failing('a wages row with too few fields: exit 1, its line and the first missing column', () => {
+// The build side (forEachRecord) names the first missing column, as the query side does.
+test('a wages row with too few fields: exit 1, its line and the first missing column', () => {
   const w = ws.write('w.csv', 'occ_code,area_title,a_median\n15-2041,Texas,1\n15-2051,Texas\n');
   const run = cli([...ws.tableArgs({ wages: w }), '--out', ws.matched]);
-  // Today: `${w}, line 3: wages table row has 2 fields (expected at least 3 fields)` (no column).
   expectFailure(run, `${w}, line 3, column "a_median": wages table row has 2 fields (expected at least 3 fields)`);
 });
 
@@ -72,11 +71,10 @@ test('an unterminated quote in a gzipped query file (decoded on the main thread)
   expectFailure(run, `${q}, line 3, column "location": queries table: a quoted field is never closed (expected RFC 4180 quoting)`);
 });
 
-// forEachRecord (the build side) names file and line but not the column.
-test.failing('an unterminated quote at the end of the related table: exit 1, line and column', () => {
+// The build side names the column where the quote opened.
+test('an unterminated quote at the end of the related table: exit 1, line and column', () => {
   const r = ws.write('r.csv', 'title,related_title,score\nAnalyst,"Data Analyst,90\nAnalyst,Statistician,85\n');
   const run = cli([...ws.tableArgs({ related: r }), '--out', ws.matched]);
-  // Today: `${r}, line 2: related-titles table: a quoted field is never closed (expected RFC 4180 quoting)`.
   expectFailure(run, `${r}, line 2, column "related_title": related-titles table: a quoted field is never closed (expected RFC 4180 quoting)`);
 });
 

@@ -1,4 +1,4 @@
-import { rmSync } from 'fs';
+import { rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { QUERY_ITEMS, smallTableParameters, tempDir } from './fixtures';
 import { runNode } from './mockExecuteFunctions';
@@ -44,6 +44,17 @@ describe('input errors', () => {
 			description: expect.stringContaining('"SOC Codes Columns & Format"'),
 		});
 	});
+
+	test('invalid UTF-8 in a table read as UTF-8 names the byte and points to the Encoding setting', async () => {
+		const tables = smallTableParameters(dir);
+		const parameters = { ...tables, relatedFormat: { encoding: 'utf8' } };
+		const related = tables['relatedFilePath'] as string;
+		writeFileSync(related, Buffer.concat([Buffer.from('title,related_title,score\nAnalyst,Statis'), Buffer.from([0xe9]), Buffer.from('tician,85\n')]));
+		await expect(runNode({ parameters, items: QUERY_ITEMS })).rejects.toMatchObject({
+			message: expect.stringContaining(`${related}, line 2, column "related_title": related-titles table: byte 0xE9 is not valid UTF-8`),
+			description: expect.stringContaining('Set "Encoding" under "Related Titles Columns & Format"'),
+		});
+	});
 });
 
 describe('continue on fail', () => {
@@ -56,7 +67,7 @@ describe('continue on fail', () => {
 	test('an input error in a table becomes an { error } item too', async () => {
 		const parameters = { ...smallTableParameters(dir), wagesFormat: { areaColumn: 'area', stateCodeColumn: 'st' } };
 		const { output } = await runNode({ parameters, items: QUERY_ITEMS, continueOnFail: true });
-		expect(output[0]).toEqual([{ json: { error: expect.stringContaining('wages table has no area column') }, pairedItem: { item: 0 } }]);
+		expect(output[0]).toEqual([{ json: { error: expect.stringContaining('area column "area" not found') }, pairedItem: { item: 0 } }]);
 		expect(output[1]).toEqual([]);
 	});
 });

@@ -169,6 +169,30 @@ describe('resolveState: every state round-trips', () => {
   });
 });
 
+describe('resolveState: long text, linear time and the same answers', () => {
+  // The rules read the last part and, for "City ST", a short tail: a text of megabytes (a field
+  // from a misaligned column) must cost a few linear scans. One regex over the whole text used to
+  // backtrack quadratically (100 KB took seconds).
+  const MB = 1 << 20;
+  test.each([
+    ['one 8 MB word', 'L'.repeat(8 * MB), undefined],
+    ['8 MB of words, then a code', 'lorem ipsum '.repeat((8 * MB) / 12) + 'Austin TX', 'TX'],
+    ['8 MB of words and tabs, then a code with a ZIP', 'lorem\tipsum  dolor '.repeat((8 * MB) / 19) + 'Austin TX 78701', 'TX'],
+    ['8 MB of words without a code', 'lorem ipsum '.repeat((8 * MB) / 12), undefined],
+    ['8 MB of commas', ','.repeat(8 * MB), undefined],
+    ['8 MB of commas and spaces, then a state', ', '.repeat(4 * MB) + 'Texas', 'TX'],
+    ['8 MB of parts, the last a state', 'a,'.repeat(4 * MB) + ' Texas , USA, ,', 'TX'],
+    ['8 MB of parts, the last not a state', 'Texas,'.repeat(MB) + 'Ontario', undefined],
+    ['an 8 MB last part', 'Austin, ' + 'x'.repeat(8 * MB), undefined],
+    ['8 MB of dots, then a code', '.'.repeat(8 * MB) + 'TX', 'TX'],
+    ['8 MB of spaces around a name', ' '.repeat(4 * MB) + 'New York' + '\u00a0'.repeat(4 * MB), 'NY'],
+  ])('%s', (_what, text, abbr) => {
+    const started = Date.now();
+    expect(resolveState(text)?.abbr).toBe(abbr);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('resolveState: real data', () => {
   test('every st code of the BLS May 2018 state file resolves to that code', () => {
     const rows = parse(readFileSync(OES_STATE_2018), { columns: true, bom: true }) as Record<string, string>[];

@@ -21,6 +21,17 @@ export const optionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Bad Rows',
+			name: 'badRows',
+			type: 'options',
+			options: [
+				{ name: 'Fail', value: 'fail', description: 'Stop at the first bad row, naming its file, line and column' },
+				{ name: 'Skip and Report', value: 'skip', description: 'Skip bad rows; the summary counts them and lists the first ones with their lines' },
+			],
+			default: 'fail',
+			description: 'What a row with too few fields, or a related row whose score is not a number, does',
+		},
+		{
 			displayName: 'Batch Size',
 			name: 'batchSize',
 			type: 'number',

@@ -1,5 +1,4 @@
 import { type ColumnRequest } from '../dialect/columns';
-import { InputError } from '../errors';
 import type { ColumnNames, JoinOptions } from '../options';
 import { addCodeRow, newCodeTable, reachableCodes, TitleIndexBuilder, type TitleIndex } from './buildTitleIndex';
 import { WageIndexBuilder, type WageIndex } from './buildWageIndex';
@@ -61,16 +60,11 @@ export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'cod
   const wageBuilder = new WageIndexBuilder(codeTable, reachableCodes(titles, codeTable.codes.length), settings.wageColumns.map((c) => c.toLowerCase()), settings.topCodeValue);
   const wageRead = await forEachRecord('wages table', files.wages, options.wages, [
     required('code', ...(columns.wageCode ? [columns.wageCode] : ['occ_code', 'code'])),
-    { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false },
+    // Either column places a wage row; with neither, the area column is reported missing.
+    { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false, orElse: 2 },
     { role: 'state code', names: columns.wageStateCode ? [columns.wageStateCode] : ['st', 'prim_state'], required: false },
     ...settings.wageColumns.map((name) => required(`wage column ${name}`, name)),
-  ], (cur, cols, table) => {
-    const area = cols[1] >= 0 ? cols[1] : cols[2];
-    if (area < 0) {
-      throw new InputError(`wages table has no area column; columns are: ${table.header.join(', ')}`, { file: table.info.path, line: table.headerLine }, 'an area_title column, or a state-code column such as st or prim_state');
-    }
-    wageBuilder.addRow(cur, [cols[0], area, ...cols.slice(3)]);
-  }, signal);
+  ], (cur, cols) => wageBuilder.addRow(cur, [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)]), signal);
   const wages = wageBuilder.build();
 
   const w = wageBuilder.stats;

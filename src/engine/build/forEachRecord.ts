@@ -1,6 +1,7 @@
 import { CancelledError, InputError } from '../errors';
 import type { ColumnRequest } from '../dialect/columns';
 import { FieldCursor, scanRecords } from '../scan/scanRecords';
+import { firstInvalidUtf8, invalidUtf8Error, locateByte, wholeCharactersEnd } from '../scan/utf8';
 import { openTable, type OpenedTable } from '../source/openTable';
 import { openUtf8Stream } from '../source/openText';
 import type { TableSource } from '../options';
@@ -36,32 +37,54 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
   const cursor = new FieldCursor();
   const needed = Math.max(...table.columns) + 1;
   const file = table.info.path;
-  let carry: Buffer = Buffer.alloc(0);
+  const column = (field: number): string | undefined => (field >= 0 ? table.header[field] : undefined);
   let line = table.dataLine;
   let records = 0;
 
   const scan = (buf: Buffer, final: boolean): number => {
-    const outcome = scanRecords(buf, { dialect: table.dialect, from: 0, to: buf.length, final, firstLine: line }, cursor, (cur) => {
+    const firstLine = line;
+    // Text read as UTF-8 must be valid UTF-8 (an incomplete character at the end of a chunk is
+    // not an error yet: the record holding it is not delivered until more bytes come).
+    const bad = firstInvalidUtf8(buf, 0, final ? buf.length : wholeCharactersEnd(buf, 0, buf.length));
+    const invalid = (): InputError => {
+      const at = locateByte(buf, 0, buf.length, table.dialect, firstLine, bad);
+      return invalidUtf8Error(role, buf[bad], { file, line: at.line, column: column(at.field) });
+    };
+    const outcome = scanRecords(buf, { dialect: table.dialect, from: 0, to: buf.length, final, firstLine }, cursor, (cur) => {
+      if (bad >= 0 && bad < cur.ends[cur.count - 1]) throw invalid();
       if (cur.count < needed) {
-        throw new InputError(`${role} row has ${cur.count} field${cur.count === 1 ? '' : 's'}`, { file, line: cur.line }, `at least ${needed} fields`);
+        throw new InputError(`${role} row has ${cur.count} field${cur.count === 1 ? '' : 's'}`, { file, line: cur.line, column: column(Math.min(cur.count, needed - 1)) }, `at least ${needed} fields`);
       }
       onRecord(cur);
     });
     if (outcome.error) {
       const what = outcome.error.kind === 'unterminated_quote' ? 'a quoted field is never closed' : 'text follows a closing quote';
-      throw new InputError(`${role}: ${what}`, { file, line: outcome.error.line }, 'RFC 4180 quoting');
+      throw new InputError(`${role}: ${what}`, { file, line: outcome.error.line, column: column(outcome.error.field) }, 'RFC 4180 quoting');
     }
     records += outcome.records;
     line = outcome.line;
     return outcome.next;
   };
 
+  // Bytes not scanned yet: the start of a record that did not fit (carried) and the chunks read
+  // since. A record longer than a chunk is rescanned from its start only when the bytes held for
+  // it have doubled, so a very long line costs O(length), not O(length² / chunk).
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let carried = 0;
   for await (const chunk of openUtf8Stream(table.info, table.dataOffset) as AsyncIterable<Buffer>) {
     if (signal?.aborted) throw new CancelledError();
-    const buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    if (chunk.length === 0) continue;
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes < 2 * carried) continue;
+    const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
     const next = scan(buf, false);
-    carry = Buffer.from(buf.subarray(next));
+    carried = buf.length - next;
+    // Copy a short tail so the chunk it came from can go; keep a buffer that is all tail.
+    pending = carried === 0 ? [] : [next === 0 ? buf : Buffer.from(buf.subarray(next))];
+    pendingBytes = carried;
   }
-  if (carry.length > 0) scan(carry, true);
+  if (pendingBytes > 0) scan(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes), true);
   return records;
 }

@@ -8,6 +8,12 @@ export interface ColumnRequest {
   /** Candidate names in priority order, e.g. ['occ_code', 'code']. */
   names: string[];
   required: boolean;
+  /**
+   * For an optional request: the index (in the same request list) of another request that can
+   * stand in for it. When neither is found, this one is reported as a missing column (with the
+   * columns found, the closest name, and the alternative in the "expected" part).
+   */
+  orElse?: number;
 }
 
 /** How many header names an error message lists before "… and N more". */
@@ -76,16 +82,20 @@ function listColumns(header: string[]): string {
  * from the first name. Candidate names are tried in order; the first present one is taken.
  * Returns indices (-1 when optional and absent).
  *
- * InputError (file + header line + column): a required column missing (lists the columns found and
- * suggests the closest name); a requested name that appears more than once in the header
+ * InputError (file + header line + column): a required column missing, or an optional one with
+ * `orElse` whose alternative is missing too (lists the columns found and suggests the closest
+ * name); a requested name that appears more than once in the header
  * (ambiguous). Duplicates nobody asked for are fine. `where.line` 0 means the names came from the
  * options, not from a header line. `where.hint`, when given, is appended to the not-found message.
  */
 export function mapColumns(header: string[], requests: ColumnRequest[], where: { file: string; line: number; hint?: string }): number[] {
   const normalized = header.map(normalizeName);
   const line = where.line > 0 ? where.line : undefined;
+  const candidates = (req: ColumnRequest): string[] => req.names.map(normalizeName).filter((n) => n !== '');
+  const present = (req: ColumnRequest): boolean => candidates(req).some((name) => normalized.includes(name));
+  const asked = (req: ColumnRequest): string => req.names.map((n) => `"${n.trim()}"`).join(' or ');
   return requests.map((req) => {
-    const names = req.names.map(normalizeName).filter((n) => n !== '');
+    const names = candidates(req);
     for (const name of names) {
       const hits: number[] = [];
       normalized.forEach((h, i) => {
@@ -100,12 +110,13 @@ export function mapColumns(header: string[], requests: ColumnRequest[], where: {
         );
       }
     }
-    if (!req.required) return -1;
-    const asked = req.names.map((n) => `"${n.trim()}"`).join(' or ');
+    const alternative = req.orElse !== undefined ? requests[req.orElse] : undefined;
+    if (!req.required && (alternative === undefined || present(alternative))) return -1;
     const hint = suggest(header, names);
     throw new InputError(
-      `${req.role} column ${asked} not found; columns are: ${listColumns(header)}${hint !== undefined ? `; did you mean "${hint}"?` : ''}${where.hint ? `; ${where.hint}` : ''}`,
+      `${req.role} column ${asked(req)} not found; columns are: ${listColumns(header)}${hint !== undefined ? `; did you mean "${hint}"?` : ''}${where.hint ? `; ${where.hint}` : ''}`,
       { file: where.file, line, column: req.names[0]?.trim() },
+      alternative ? `the ${req.role} column, or a ${alternative.role} column ${asked(alternative)} instead` : undefined,
     );
   });
 }

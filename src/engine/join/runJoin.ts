@@ -1,3 +1,4 @@
+import { BadRows } from './badRows';
 import { peakRssMB, releaseBuildGarbage } from './peakMemory';
 import { promises as fs } from 'fs';
 import { availableParallelism } from 'os';
@@ -123,6 +124,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
   signal?.addEventListener('abort', stop, { once: true });
 
   const dedupe = options.dedupePairs ?? false;
+  const badRows = new BadRows(options.badRows === 'skip');
   const out = new OrderedOutput(sinks, matchedColumns(wages.columns), dedupe);
   const reasonCounts = [0, 0, 0, 0];
   let queryRows = 0;
@@ -141,6 +143,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
         columns: [table.columns[0], table.columns[1]],
         formats: dedupe ? { matched: 'rows', unmatched: 'rows' } : { matched: sinks.matched.format, unmatched: sinks.unmatched.format },
         withPairKeys: dedupe,
+        skipBadRows: badRows.skip,
         guardFormulas: { matched: sinks.matched.guardFormulas === true, unmatched: sinks.unmatched.guardFormulas === true },
       };
       let expectedStart = table.dataOffset;
@@ -158,6 +161,11 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
           const line = task.kind === 'range' ? await lineAtOffset(file, result.error.offset) : lineBase + result.error.line - 1;
           throw queryError(file, line, result.error, table.header, probeRequest.columns);
         }
+        for (const example of result.skipped.examples) {
+          const line = task.kind === 'range' ? await lineAtOffset(file, example.offset) : lineBase + example.line - 1;
+          badRows.add(file, line, `query row has ${example.fields} field${example.fields === 1 ? '' : 's'}, expected at least ${Math.max(...probeRequest.columns) + 1}`);
+        }
+        badRows.addCount(result.skipped.count - result.skipped.examples.length);
         if (task.kind === 'chunk') lineBase += result.linesConsumed;
         queryRows += result.records;
         result.reasons.forEach((n, i) => (reasonCounts[i] += n));
@@ -201,6 +209,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     wages: wageTable,
     indexCache: cache,
     partitions: 1,
+    skippedRows: badRows.summary(),
     matched: out.matched,
     unmatched: out.unmatched,
     unmatchedByReason,

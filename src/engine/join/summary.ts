@@ -1,3 +1,4 @@
+import type { SkippedRowsSummary } from './badRows';
 import type { UnmatchedReason } from '../options';
 
 export interface TableSummary {
@@ -24,6 +25,8 @@ export interface JoinSummary {
   duplicatePairsDropped: number;
   /** Byte ranges whose guessed start fell inside a quoted field and were scanned again. */
   rangesRedone: number;
+  /** Rows skipped under badRows 'skip' (too few fields, a score that is not a number): count and first examples. */
+  skippedRows: SkippedRowsSummary;
   /** Title partitions the join ran in: 1 unless the memory budget asked for more. */
   partitions: number;
   workers: number;

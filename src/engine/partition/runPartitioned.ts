@@ -287,6 +287,7 @@ function summarize(
     duplicatePairsDropped: sum((s) => s.duplicatePairsDropped),
     rangesRedone: sum((s) => s.rangesRedone),
     partitions: spill.partitions,
+    skippedRows: { count: sum((s) => s.skippedRows.count), examples: ran.flatMap((s) => s.skippedRows.examples).slice(0, 10) },
     workers: max((s) => s.workers),
     wallMs,
     stageMs: { build: spill.spillMs + sum((s) => s.stageMs.build), queries: wallMs - spill.spillMs - sum((s) => s.stageMs.build) },

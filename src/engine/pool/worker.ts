@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'fs';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
-import { QueryProber, type OutputPart, type ProbeOutput, type ProbeSetup } from '../probe/probeQueries';
+import { MAX_SKIP_EXAMPLES, QueryProber, type OutputPart, type ProbeOutput, type ProbeSetup } from '../probe/probeQueries';
 import { nextLineStart } from '../scan/scanRecords';
 import type { ChunkTask, ProbeTask, ProbeTaskResult, RangeTask } from './tasks';
 
@@ -34,7 +34,7 @@ function probeRange(prober: QueryProber, task: RangeTask): ProbeTaskResult {
   let buf = readAt(fd, base, Math.min(task.end + TAIL_BYTES, task.fileSize) - base);
   const firstStart = task.knownStart ?? (task.start === 0 ? 0 : base + nextLineStart(buf, task.start - base, buf.length));
   let result: ProbeTaskResult = {
-    records: 0, next: firstStart, line: 1, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], firstStart, linesConsumed: 0,
+    records: 0, next: firstStart, line: 1, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], skipped: { count: 0, examples: [] }, firstStart, linesConsumed: 0,
   };
   let from = firstStart - base;
   let requested = Math.min(task.end + TAIL_BYTES, task.fileSize) - base;
@@ -65,6 +65,10 @@ function append(so: ProbeTaskResult, out: ProbeOutput, base: number): ProbeTaskR
     matched: joinParts(so.matched, out.matched, so.records),
     unmatched: joinParts(so.unmatched, out.unmatched, so.records),
     reasons: so.reasons.map((n, i) => n + out.reasons[i]),
+    skipped: {
+      count: so.skipped.count + out.skipped.count,
+      examples: [...so.skipped.examples, ...out.skipped.examples.map((e) => ({ ...e, offset: e.offset + base, line: e.line + lineBase }))].slice(0, MAX_SKIP_EXAMPLES),
+    },
     error: out.error ? { ...out.error, offset: out.error.offset + base, line: out.error.line + lineBase } : undefined,
     firstStart: so.firstStart,
     linesConsumed: lineBase + out.line - 1,

@@ -30,10 +30,20 @@ export interface ProbeRequest {
   /** Indices of the title and location fields. */
   columns: [number, number];
   formats: { matched: RowFormat; unmatched: RowFormat };
+  /** Skip (count and report) query rows with too few fields instead of failing. */
+  skipBadRows: boolean;
   /** Per output, for CSV: neutralize text that a spreadsheet would run as a formula. */
   guardFormulas: { matched: boolean; unmatched: boolean };
   /** Also return each row's (title, location) key, so the main thread can drop repeated pairs. */
   withPairKeys: boolean;
+}
+
+export const MAX_SKIP_EXAMPLES = 10;
+
+export interface SkippedRows {
+  count: number;
+  /** offset: byte offset of the row in the task's buffer (ranges: made absolute by the worker). */
+  examples: { offset: number; line: number; fields: number }[];
 }
 
 export interface OutputPart {
@@ -53,6 +63,8 @@ export interface ProbeOutput {
   matched: OutputPart;
   unmatched: OutputPart;
   reasons: number[];
+  /** Rows with too few fields, when the request skips bad rows: how many, and the first few. */
+  skipped: SkippedRows;
   error?: ScanError | { kind: 'too_few_fields' | 'file_changed'; offset: number; line: number; field: number } | InvalidUtf8;
 }
 
@@ -101,12 +113,18 @@ export class QueryProber {
     const needed = Math.max(titleCol, locationCol) + 1;
     let tooFew: ProbeOutput['error'];
     let ordinalNext = 0;
+    const skipped: SkippedRows = { count: 0, examples: [] };
     const outcome = scanRecords(buf, { dialect: request.dialect, from, to, final, stopAt, firstLine }, this.cursor, (cur) => {
+      // Counted even when skipped, so ordinals stay positions in the query table.
+      const ordinal = ordinalNext++;
       if (cur.count < needed) {
+        if (request.skipBadRows) {
+          if (skipped.count++ < MAX_SKIP_EXAMPLES) skipped.examples.push({ offset: cur.recordStart, line: cur.line, fields: cur.count });
+          return true;
+        }
         tooFew = { kind: 'too_few_fields', offset: cur.recordStart, line: cur.line, field: cur.count };
         return false;
       }
-      const ordinal = ordinalNext++;
       const title = trimText(cur.text(titleCol));
       const location = trimText(cur.text(locationCol));
       const stateId = this.stateOf(location);
@@ -132,13 +150,13 @@ export class QueryProber {
     if (bad >= 0) {
       const at = locateByte(buf, from, scannedEnd, request.dialect, firstLine, bad);
       const error: InvalidUtf8 = { kind: 'invalid_utf8', offset: bad, line: at.line, field: at.field, byte: buf[bad] };
-      return { records: 0, next: at.recordStart, line: at.recordLine, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], error };
+      return { records: 0, next: at.recordStart, line: at.recordLine, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], skipped: { count: 0, examples: [] }, error };
     }
     if (tooFew) {
       // The row that stopped the scan was delivered but is not output; report where it starts.
-      return { records: outcome.records - 1, next: tooFew.offset, line: tooFew.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, error: tooFew };
+      return { records: outcome.records - 1, next: tooFew.offset, line: tooFew.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, skipped, error: tooFew };
     }
-    return { records: outcome.records, next: outcome.next, line: outcome.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, error: outcome.error };
+    return { records: outcome.records, next: outcome.next, line: outcome.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, skipped, error: outcome.error };
   }
 
   private stateOf(location: string): number {

@@ -211,6 +211,10 @@ function wrapStreamError(err: unknown, path: string, gzip: boolean): InputError 
  * gunzip for gzip files; the whole file when plain and ≤ 64 MiB, else the head plus 32 windows of
  * 64 KiB spread over the file — the real SOC 2010 and H-2B files have their only non-ASCII byte past 300 KB).
  * Valid → 'utf8'; not valid → 'windows-1252', or 'macintosh' when the line breaks are CR-only.
+ * Text read as UTF-8 (given or detected) is checked again where its records are read (the
+ * build-side reader and the query workers, see scan/utf8.ts): a byte the samples missed, or any
+ * invalid byte under an explicit 'utf8', is an InputError with file, line and column, never a
+ * silent U+FFFD.
  *
  * Mac Roman cannot be told apart from Windows-1252 reliably: both are single-byte encodings in which
  * every byte is valid, and they only differ in which letter a high byte means (0xCA is NBSP in Mac

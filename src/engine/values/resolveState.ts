@@ -37,6 +37,11 @@ import { STATES, type StateInfo } from './states';
  * PREFIX_STOP lists the remaining prefixes that are common place or given names.
  * Prefix (d) runs before metaphone (e) because bare metaphone maps "virgin i" to Virginia.
  * So (e) only ever narrows `us.lookup`: it never returns a state `us.lookup` would not.
+ *
+ * Cost: linear in the text's length. Parts are found from the end, only the last one is
+ * normalised, a part with more letters than any rule accepts is rejected before any lookup, and
+ * "City ST" is matched on the last characters: a location of megabytes (a misaligned column)
+ * costs a few scans, where one regex over the whole text used to backtrack quadratically.
  */
 
 const PREFIX_MIN = 4;
@@ -50,16 +55,31 @@ const US_COUNTRY: ReadonlySet<string> = new Set([
   'usa',
   'us',
 ]);
+const US_COUNTRY_MAX = Math.max(...[...US_COUNTRY].map((c) => c.length));
 
-const WS_RUN = /[\s\u00a0\ufeff\u200b]+/g;
+/**
+ * Whitespace that rule 1 changes: a run of two or more, or one character other than a plain
+ * space (\s covers NBSP and the BOM; U+200B is added). Single spaces, nearly all the whitespace
+ * of real text, are left alone, so a long text costs one scan, not one replacement per word.
+ */
+const WS_FIX = /[\s\u200b]{2,}|[^\S ]|\u200b/g;
+/** Some text in an earlier part: a character that is neither a comma nor whitespace. */
+const HAS_TEXT = /[^,\s\u200b]/;
 const DOTS = /\./g;
 const SPACES = / /g;
 const FIPS_FORM = /^\d{1,2}$/;
 const LETTERS_SPACES = /^[a-z]+(?: [a-z]+)*$/;
 const ZIP_TAIL = / \d{5}(?:-\d{4})?$/;
 const METRO_TAIL = / (?:metropolitan|metro) area$/;
-/** "Austin TX", "Washington D.C.", "Austin TX 78701": upper-case code after a space, at the end. */
-const SPACED_CODE_TAIL = /^(.*[A-Za-z].*?) ([A-Z]{2}|[A-Z]\.[A-Z]\.)(?: \d{5}(?:-\d{4})?)?$/;
+/**
+ * "Austin TX", "Washington D.C.", "Austin TX 78701": upper-case code after a space, at the end,
+ * after text holding a letter. Matched on the last TAIL_WINDOW characters (the longest such tail,
+ * " X.X. 12345-6789", has 16), then the letter is looked for before it: linear in the length,
+ * where one regex over the whole text backtracks quadratically.
+ */
+const CODE_TAIL = / ([A-Z]{2}|[A-Z]\.[A-Z]\.)(?: \d{5}(?:-\d{4})?)?$/;
+const TAIL_WINDOW = 24;
+const LETTER = /[A-Za-z]/;
 
 const byAbbr = new Map<string, StateInfo>();
 const byName = new Map<string, StateInfo>();
@@ -77,6 +97,42 @@ for (const u of us.STATES_AND_TERRITORIES) {
   if (u.ap_abbr === null) continue;
   const s = byAbbr.get(u.abbr.toLowerCase());
   if (s !== undefined) byAp.set(u.ap_abbr.toLowerCase().replace(DOTS, '').replace(SPACES, ''), s);
+}
+
+/**
+ * No part rule accepts a part longer than this once its ZIP, metro tail and dots are gone: a full
+ * name, an AP abbreviation (spaces between its letters at most), a prefix of a name, or a spelling
+ * within ⌊name length / 3⌋ edits of one. Longer parts are rejected before any lookup, so a
+ * location of megabytes costs a few linear passes.
+ */
+const MAX_CORE = Math.max(
+  ...lowerNames.map((e) => e.name.length + Math.floor(e.name.length / 3)),
+  ...[...byAp.keys()].map((k) => 2 * k.length),
+);
+
+/**
+ * Characters other than dots and spaces that a part may have and still pass a part rule: the core
+ * (MAX_CORE) plus a ZIP ("12345-6789") and a metro tail ("metropolitan area") taken off it.
+ */
+const PART_MAX = MAX_CORE + 10 + 16;
+
+/** Whether s has at most `limit` characters other than '.' and ' ' (stops counting past it). */
+function atMostSolid(s: string, limit: number): boolean {
+  if (s.length <= limit) return true;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x2e && c !== 0x20 && ++n > limit) return false;
+  }
+  return true;
+}
+
+/** Rule 1's whitespace, plus the comma: what empty parts are made of. */
+function isSpaceOrComma(c: number): boolean {
+  return (
+    c === 0x2c || c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200b) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 function byPrefix(p: string): StateInfo | undefined {
@@ -124,13 +180,16 @@ function byMetaphone(p: string): StateInfo | undefined {
 
 /** Part rules (4.a–e). `part` is whitespace-normalised and trimmed. */
 function resolvePart(part: string): StateInfo | undefined {
+  // Lower-casing never removes a character nor turns one into '.' or ' ': a part with too many
+  // others cannot pass, however long it is.
+  if (!atMostSolid(part, PART_MAX)) return undefined;
   let p = part.toLowerCase();
   const zip = ZIP_TAIL.exec(p);
   if (zip !== null && zip.index > 0) p = p.slice(0, zip.index);
   const metro = METRO_TAIL.exec(p);
   if (metro !== null && metro.index > 0) p = p.slice(0, metro.index);
   p = p.replace(DOTS, '').trim();
-  if (p === '') return undefined;
+  if (p === '' || p.length > MAX_CORE) return undefined;
   if (p.length === 2) return byAbbr.get(p);
   const exact = byName.get(p) ?? byAp.get(p.replace(SPACES, ''));
   if (exact !== undefined) return exact;
@@ -143,20 +202,33 @@ function resolvePart(part: string): StateInfo | undefined {
  * names one only ambiguously). See the rules at the top of this file. Pure; callers cache.
  */
 export function resolveState(text: string): StateInfo | undefined {
-  const s = text.replace(WS_RUN, ' ').trim();
-  if (s === '') return undefined;
-  const parts = s.split(',');
-  let n = parts.length;
-  for (let i = 0; i < n; i++) parts[i] = parts[i].trim();
-  while (n > 0 && (parts[n - 1] === '' || US_COUNTRY.has(parts[n - 1].toLowerCase().replace(DOTS, '')))) n--;
-  if (n === 0) return undefined;
-  const last = parts[n - 1];
-  let nonEmpty = 0;
-  for (let i = 0; i < n; i++) if (parts[i] !== '') nonEmpty++;
-  if (nonEmpty > 1) return resolvePart(last);
+  // Parts are read from the end (rule 2): trailing empty parts skipped, the last part normalised
+  // (rule 1) and dropped while it is a US-country name. Only that part is copied or changed, so a
+  // huge text costs a few linear scans and no string per part or per word.
+  let end = text.length;
+  let comma: number;
+  let last: string;
+  for (;;) {
+    while (end > 0 && isSpaceOrComma(text.charCodeAt(end - 1))) end--;
+    if (end === 0) return undefined;
+    comma = text.lastIndexOf(',', end - 1);
+    last = text.slice(comma + 1, end).replace(WS_FIX, ' ').trim();
+    if (!isUsCountry(last)) break;
+    end = Math.max(comma, 0);
+  }
+  // Several non-empty parts: only the last is read.
+  if (comma > 0 && HAS_TEXT.test(text.slice(0, comma))) return resolvePart(last);
   if (FIPS_FORM.test(last)) return byFips.get(last.length === 1 ? '0' + last : last);
   const whole = resolvePart(last);
   if (whole !== undefined) return whole;
-  const spaced = SPACED_CODE_TAIL.exec(last);
-  return spaced === null ? undefined : byAbbr.get(spaced[2].replace(DOTS, '').toLowerCase());
+  const from = Math.max(0, last.length - TAIL_WINDOW);
+  const tail = CODE_TAIL.exec(from === 0 ? last : last.slice(from));
+  if (tail === null || !LETTER.test(last.slice(0, from + tail.index))) return undefined;
+  return byAbbr.get(tail[1].replace(DOTS, '').toLowerCase());
+}
+
+function isUsCountry(part: string): boolean {
+  if (!atMostSolid(part, US_COUNTRY_MAX)) return false;
+  const p = part.replace(DOTS, '');
+  return p.length <= US_COUNTRY_MAX && US_COUNTRY.has(p.toLowerCase());
 }
