@@ -152,3 +152,18 @@ describe('bad rows', () => {
     expect(run.stderr).toMatch(/skipped {2}2 bad rows, first: .*rq\.csv:3 /);
   });
 });
+
+test('bad rows in the build tables are skipped and reported too: a ragged wage row, a score that is not a number', () => {
+  const args = tables();
+  args[args.indexOf('--related') + 1] = write('br.csv', 'title,related_title,score\nAnalyst,Data Analyst,90\nAnalyst,Statistician,"87,5"\n');
+  args[args.indexOf('--wages') + 1] = write('bw.csv', 'occ_code,area_title,a_median\n15-2041,Texas,"90,000"\n15-2051\n15-2051,Texas,70000\n');
+  const run = cli(...args, '--out', file('out.csv'), '--bad-rows', 'skip', '--summary-json', file('s.json'));
+  expect(run.code).toBe(0);
+  const summary = JSON.parse(readFileSync(file('s.json'), 'utf8'));
+  expect(summary.skippedRows.count).toBe(2);
+  expect(summary.skippedRows.examples.map((e: { file: string; line: number }) => [path.basename(e.file), e.line])).toEqual([
+    ['br.csv', 3],
+    ['bw.csv', 3],
+  ]);
+  expect(readFileSync(file('out.csv'), 'utf8')).toBe('title,location,state,n_rows,n_codes,a_median\nAnalyst,"Austin, TX",Texas,1,1,70000\n');
+});

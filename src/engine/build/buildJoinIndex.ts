@@ -1,3 +1,4 @@
+import type { BadRows } from '../join/badRows';
 import { type ColumnRequest } from '../dialect/columns';
 import type { ColumnNames, JoinOptions } from '../options';
 import { addCodeRow, newCodeTable, reachableCodes, TitleIndexBuilder, type TitleIndex } from './buildTitleIndex';
@@ -39,22 +40,22 @@ export interface IndexFiles {
  * The small side of the join, built on the calling thread: codes, related titles above the
  * threshold mapped to codes (with path counts), then only the wage rows those codes can reach.
  */
-export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal): Promise<JoinIndex> {
+export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal, badRows?: BadRows): Promise<JoinIndex> {
   const { columns, caseInsensitive } = settings;
 
   const codeTable = newCodeTable();
   const codeRead = await forEachRecord('codes table', files.codes, options.codes, [
     required('code', columns.codeCode ?? 'code'),
     required('title', columns.codeTitle ?? 'title'),
-  ], (cur, cols) => addCodeRow(codeTable, cur.text(cols[0]), cur.text(cols[1]), caseInsensitive), signal);
+  ], (cur, cols) => addCodeRow(codeTable, cur.text(cols[0]), cur.text(cols[1]), caseInsensitive), signal, badRows);
 
-  const titleBuilder = new TitleIndexBuilder(codeTable, settings);
+  const titleBuilder = new TitleIndexBuilder(codeTable, settings, badRows);
   const scoreName = columns.relatedScore ?? 'score';
   const relatedRead = await forEachRecord('related-titles table', files.related, options.related, [
     required('title', columns.relatedTitle ?? 'title'),
     required('related title', columns.relatedRelatedTitle ?? 'related_title'),
     required('score', scoreName),
-  ], (cur, cols, table) => titleBuilder.addRow(cur, cols, table.info.path, table.header[cols[2]] ?? scoreName), signal);
+  ], (cur, cols, table) => titleBuilder.addRow(cur, cols, table.info.path, table.header[cols[2]] ?? scoreName), signal, badRows);
   const titles = titleBuilder.build();
 
   const wageBuilder = new WageIndexBuilder(codeTable, reachableCodes(titles, codeTable.codes.length), settings.wageColumns.map((c) => c.toLowerCase()), settings.topCodeValue);
@@ -64,7 +65,7 @@ export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'cod
     { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false, orElse: 2 },
     { role: 'state code', names: columns.wageStateCode ? [columns.wageStateCode] : ['st', 'prim_state'], required: false },
     ...settings.wageColumns.map((name) => required(`wage column ${name}`, name)),
-  ], (cur, cols) => wageBuilder.addRow(cur, [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)]), signal);
+  ], (cur, cols) => wageBuilder.addRow(cur, [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)]), signal, badRows);
   const wages = wageBuilder.build();
 
   const w = wageBuilder.stats;

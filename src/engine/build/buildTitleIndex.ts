@@ -1,3 +1,4 @@
+import type { BadRows } from '../join/badRows';
 import { InputError } from '../errors';
 import type { FieldCursor } from '../scan/scanRecords';
 import { parseScoreBytes } from '../values/parseScore';
@@ -52,9 +53,13 @@ export interface RelatedOptions {
 }
 
 /** A related row's score; a cell that is not a plain decimal number stops the run with its place. */
-export function readScore(cursor: FieldCursor, column: number, file: string, columnName: string): number {
+export function readScore(cursor: FieldCursor, column: number, file: string, columnName: string, badRows?: BadRows): number {
   const score = cursor.escaped[column] ? Number.NaN : parseScoreBytes(cursor.buf, cursor.starts[column], cursor.ends[column]);
   if (Number.isNaN(score)) {
+    if (badRows?.skip) {
+      badRows.add(file, cursor.line, `score ${JSON.stringify(cursor.text(column))} is not a number`);
+      return score;
+    }
     throw new InputError(`score ${JSON.stringify(cursor.text(column))} is not a number`, { file, line: cursor.line, column: columnName }, 'a decimal number such as 87.5');
   }
   return score;
@@ -70,13 +75,14 @@ export class TitleIndexBuilder {
   constructor(
     private readonly codeTable: CodeTable,
     private readonly options: Readonly<RelatedOptions>,
+    private readonly badRows?: BadRows,
   ) {}
 
   /** One related-table row; columns = [title, related_title, score]. */
   addRow(cursor: FieldCursor, columns: number[], file: string, scoreColumn: string): void {
     this.rowsRead++;
     const [titleCol, relatedCol, scoreCol] = columns;
-    if (!(readScore(cursor, scoreCol, file, scoreColumn) > this.options.threshold)) return;
+    if (!(readScore(cursor, scoreCol, file, scoreColumn, this.badRows) > this.options.threshold)) return;
     this.rowsAboveThreshold++;
     const title = titleKey(cursor.text(titleCol), this.options.caseInsensitive);
     const related = titleKey(cursor.text(relatedCol), this.options.caseInsensitive);

@@ -1,4 +1,5 @@
 import { CancelledError, InputError } from '../errors';
+import type { BadRows } from '../join/badRows';
 import type { ColumnRequest } from '../dialect/columns';
 import { FieldCursor, scanRecords } from '../scan/scanRecords';
 import { firstInvalidUtf8, invalidUtf8Error, locateByte, wholeCharactersEnd } from '../scan/utf8';
@@ -23,17 +24,18 @@ export async function forEachRecord(
   requests: ColumnRequest[],
   onRecord: (cursor: FieldCursor, columns: number[], table: OpenedTable) => void,
   signal?: AbortSignal,
+  badRows?: BadRows,
 ): Promise<TableRead> {
   const read: TableRead = { files: 0, records: 0 };
   for (const file of files) {
     const table = await openTable(file, source, requests);
     read.files++;
-    read.records += await scanTable(role, table, (cursor) => onRecord(cursor, table.columns, table), signal);
+    read.records += await scanTable(role, table, (cursor) => onRecord(cursor, table.columns, table), signal, badRows);
   }
   return read;
 }
 
-async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: FieldCursor) => void, signal?: AbortSignal): Promise<number> {
+async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: FieldCursor) => void, signal?: AbortSignal, badRows?: BadRows): Promise<number> {
   const cursor = new FieldCursor();
   const needed = Math.max(...table.columns) + 1;
   const file = table.info.path;
@@ -53,6 +55,10 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
     const outcome = scanRecords(buf, { dialect: table.dialect, from: 0, to: buf.length, final, firstLine }, cursor, (cur) => {
       if (bad >= 0 && bad < cur.ends[cur.count - 1]) throw invalid();
       if (cur.count < needed) {
+        if (badRows?.skip) {
+          badRows.add(file, cur.line, `${role} row has ${cur.count} field${cur.count === 1 ? '' : 's'}, expected at least ${needed}`);
+          return;
+        }
         throw new InputError(`${role} row has ${cur.count} field${cur.count === 1 ? '' : 's'}`, { file, line: cur.line, column: column(Math.min(cur.count, needed - 1)) }, `at least ${needed} fields`);
       }
       onRecord(cur);

@@ -90,6 +90,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     }
   }
 
+  const badRows = new BadRows(options.badRows === 'skip');
   const settings: IndexSettings = {
     threshold,
     includeSelf,
@@ -100,7 +101,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     columns,
   };
   const indexFiles = { related: relatedFiles, codes: codeFiles, wages: wageFiles };
-  const build = () => buildJoinIndex(options, indexFiles, settings, signal);
+  const build = () => buildJoinIndex(options, indexFiles, settings, signal, badRows);
   const { index, cache } = options.indexCache
     ? await cachedJoinIndex(options.indexCache, indexCacheKey(options, indexFiles, settings), build)
     : { index: await build(), cache: 'off' as const };
@@ -124,7 +125,6 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
   signal?.addEventListener('abort', stop, { once: true });
 
   const dedupe = options.dedupePairs ?? false;
-  const badRows = new BadRows(options.badRows === 'skip');
   const out = new OrderedOutput(sinks, matchedColumns(wages.columns), dedupe);
   const reasonCounts = [0, 0, 0, 0];
   let queryRows = 0;

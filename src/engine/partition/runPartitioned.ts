@@ -12,6 +12,7 @@ import { csvLine, jsonLine, matchedColumns, UNMATCHED_COLUMNS } from '../output/
 import type { OutputChunk, RowSink } from '../output/sink';
 import type { JoinSinks } from '../join/runJoin';
 import type { JoinSummary } from '../join/summary';
+import { BadRows, MAX_REPORTED_BAD_ROWS } from '../join/badRows';
 import { partitionOf } from './planPartitions';
 import { BlockReader, OrderWriter, SpillWriter } from './spillFiles';
 
@@ -41,6 +42,7 @@ export async function runPartitioned(options: JoinOptions, sinks: JoinSinks, pla
   const dir = mkdtempSync(path.join(tmpdir(), 'salary-join-partitions-'));
   const file = (name: string, p: number) => path.join(dir, `${name}-${p}.csv`);
   let sinksOpen = false;
+  const badRows = new BadRows(options.badRows === 'skip');
   try {
     // 1. Spill: related rows above the threshold and query rows, by title.
     const related = Array.from({ length: partitions }, (_, p) => new SpillWriter(file('related', p)));
@@ -57,11 +59,11 @@ export async function runPartitioned(options: JoinOptions, sinks: JoinSinks, pla
       required('score', scoreName),
     ], (cur, cols, table) => {
       relatedRows++;
-      if (!(readScore(cur, cols[2], table.info.path, table.header[cols[2]] ?? scoreName) > plan.threshold)) return;
+      if (!(readScore(cur, cols[2], table.info.path, table.header[cols[2]] ?? scoreName, badRows) > plan.threshold)) return;
       aboveThreshold++;
       const title = trimText(cur.text(cols[0]));
       related[partitionOf(titleKey(title, caseInsensitive), partitions)].add(csvLine([title, trimText(cur.text(cols[1])), cur.text(cols[2]).trim()]));
-    }, options.signal);
+    }, options.signal, badRows);
     await forEachRecord('queries table', plan.queryFiles, options.queries, [
       required('title', columns.queryTitle ?? 'title'),
       required('location', ...(columns.queryLocation ? [columns.queryLocation] : ['location', 'state'])),
@@ -70,7 +72,7 @@ export async function runPartitioned(options: JoinOptions, sinks: JoinSinks, pla
       const p = partitionOf(titleKey(title, caseInsensitive), partitions);
       queries[p].add(csvLine([title, trimText(cur.text(cols[1]))]));
       order.add(p);
-    }, options.signal);
+    }, options.signal, badRows);
     [...related, ...queries].forEach((w) => w.close());
     order.close();
     const spillMs = Date.now() - started;
@@ -107,7 +109,7 @@ export async function runPartitioned(options: JoinOptions, sinks: JoinSinks, pla
     const merged = await mergeInOrder(dir, partitions, parts, sinks, plan.wageColumns, options.batchSize ?? 10_000, options.signal);
     await sinks.matched.close();
     await sinks.unmatched.close();
-    return summarize(parts, merged, { relatedRows, aboveThreshold, queryFiles: plan.queryFiles.length, relatedFiles: plan.relatedFiles.length, partitions, started, spillMs });
+    return summarize(parts, merged, badRows, { relatedRows, aboveThreshold, queryFiles: plan.queryFiles.length, relatedFiles: plan.relatedFiles.length, partitions, started, spillMs });
   } catch (error) {
     if (sinksOpen) await Promise.all([sinks.matched.abort(), sinks.unmatched.abort()]);
     throw error;
@@ -262,6 +264,7 @@ class OutputBatch {
 function summarize(
   parts: (JoinSummary | undefined)[],
   merged: { rows: number; matched: number; unmatched: number },
+  badRows: BadRows,
   spill: { relatedRows: number; aboveThreshold: number; queryFiles: number; relatedFiles: number; partitions: number; started: number; spillMs: number },
 ): JoinSummary {
   const ran = parts.filter((s): s is JoinSummary => s !== undefined);
@@ -287,7 +290,12 @@ function summarize(
     duplicatePairsDropped: sum((s) => s.duplicatePairsDropped),
     rangesRedone: sum((s) => s.rangesRedone),
     partitions: spill.partitions,
-    skippedRows: { count: sum((s) => s.skippedRows.count), examples: ran.flatMap((s) => s.skippedRows.examples).slice(0, 10) },
+    // Related and query rows are skipped while spilling; every partition re-reads the codes and
+    // wages tables, so their skipped rows are those of one partition.
+    skippedRows: {
+      count: badRows.count + max((s) => s.skippedRows.count),
+      examples: [...badRows.examples, ...(first?.skippedRows.examples ?? [])].slice(0, MAX_REPORTED_BAD_ROWS),
+    },
     workers: max((s) => s.workers),
     wallMs,
     stageMs: { build: spill.spillMs + sum((s) => s.stageMs.build), queries: wallMs - spill.spillMs - sum((s) => s.stageMs.build) },
