@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import type { JoinOptions } from '../src/engine/options';
+import { formatNumber } from '../src/engine/values/formatNumber';
 
 /** What the orchestrator hands a subject, as a JSON file whose path is the subject's argument. */
 export interface SubjectJob {
@@ -74,7 +75,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
 
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return plainNumber(value);
+  if (typeof value === 'number') return formatNumber(value);
   return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
@@ -87,24 +88,6 @@ export function csvLine(values: readonly (string | number | null | undefined)[])
   return line + '\n';
 }
 
-/** A finite number in plain decimal notation (no exponent), the shortest that round-trips. */
-export function plainNumber(n: number): string {
-  if (!Number.isFinite(n)) return '';
-  const s = String(n);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const negative = s.startsWith('-');
-  const mantissa = s.slice(negative ? 1 : 0, e);
-  const exponent = Number(s.slice(e + 1));
-  const dot = mantissa.indexOf('.');
-  const digits = mantissa.replace('.', '');
-  const intLength = (dot < 0 ? mantissa.length : dot) + exponent;
-  let out: string;
-  if (intLength <= 0) out = '0.' + '0'.repeat(-intLength) + digits;
-  else if (intLength >= digits.length) out = digits + '0'.repeat(intLength - digits.length);
-  else out = digits.slice(0, intLength) + '.' + digits.slice(intLength);
-  return (negative ? '-' : '') + out;
-}
 
 /**
  * A buffered, synchronous file writer (for callbacks that cannot await): memory stays bounded at

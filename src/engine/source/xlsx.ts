@@ -5,6 +5,7 @@ import { createInflateRaw } from 'zlib';
 import type * as ExcelJS from 'exceljs';
 import { InputError } from '../errors';
 import { checkEntry, entryDataOffset, readEntry, readZipDirectory, ZipEntry, ZipFormatError } from './zipDirectory';
+import { formatNumber } from '../values/formatNumber';
 
 /**
  * .xlsx workbooks as CSV text. The chosen sheet is streamed through exceljs's streaming
@@ -290,24 +291,6 @@ async function* rewrittenArchive(path: string, info: XlsxSheetInfo): AsyncGenera
 // ---------------------------------------------------------------------------------------------
 // Cell values as CSV text
 
-/** A number in plain decimal notation: no exponent, no thousands separators. */
-export function plainNumber(n: number): string {
-  if (!Number.isFinite(n)) return '';
-  const s = String(n);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const negative = s.startsWith('-');
-  const mantissa = s.slice(negative ? 1 : 0, e);
-  const exponent = Number(s.slice(e + 1));
-  const dot = mantissa.indexOf('.');
-  const digits = dot < 0 ? mantissa : mantissa.slice(0, dot) + mantissa.slice(dot + 1);
-  const point = (dot < 0 ? mantissa.length : dot) + exponent;
-  let out: string;
-  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
-  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return (negative ? '-' : '') + out;
-}
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -353,7 +336,7 @@ function cellText(value: ExcelJS.CellValue, numFmt: string | undefined, date1904
   if (value === null || value === undefined) return '';
   switch (typeof value) {
     case 'number':
-      return plainNumber(value);
+      return formatNumber(value);
     case 'string':
       return unescapeText(value);
     case 'boolean':
@@ -369,7 +352,7 @@ function cellText(value: ExcelJS.CellValue, numFmt: string | undefined, date1904
     // The cached result. exceljs's streaming reader parses every non-string result as a number:
     // a boolean result arrives as 1/0 and an error result as NaN (written empty).
     const result = v.result;
-    if (typeof result === 'number') return isDateFormat(numFmt) ? isoDate(excelDate(result, date1904)) : plainNumber(result);
+    if (typeof result === 'number') return isDateFormat(numFmt) ? isoDate(excelDate(result, date1904)) : formatNumber(result);
     if (result === undefined || result === null) return '';
     return cellText(result as ExcelJS.CellValue, undefined, date1904);
   }
