@@ -56,6 +56,11 @@ export class ByteWriter {
     this.length = at;
   }
 
+  /** Starts over, keeping the buffer: a worker reuses one writer per output for all its tasks. */
+  reset(): void {
+    this.length = 0;
+  }
+
   /** The bytes written, in a buffer of their own. */
   finish(): Uint8Array {
     const out = new Uint8Array(this.length);

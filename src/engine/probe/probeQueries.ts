@@ -97,6 +97,8 @@ export class QueryProber {
   private readonly answers = new Map<number, CachedAnswer>();
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
+  private readonly matchedText = new ByteWriter();
+  private readonly unmatchedText = new ByteWriter();
   private readonly columns: string[];
 
   constructor(private readonly setup: ProbeSetup) {
@@ -106,8 +108,8 @@ export class QueryProber {
   }
 
   probe(buf: Uint8Array, from: number, to: number, final: boolean, stopAt: number, firstLine: number, request: ProbeRequest): ProbeOutput {
-    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys, request.guardFormulas.matched);
-    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys, request.guardFormulas.unmatched);
+    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys, request.guardFormulas.matched, this.matchedText);
+    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys, request.guardFormulas.unmatched, this.unmatchedText);
     const reasons = [0, 0, 0, 0];
     const [titleCol, locationCol] = request.columns;
     const needed = Math.max(titleCol, locationCol) + 1;
@@ -209,18 +211,20 @@ const NO_WAGE_ROWS = { reason: 3 } as const;
 type CachedAnswer = Answer | typeof NO_CODE | typeof NO_WAGE_ROWS;
 
 class PartBuilder {
-  private readonly text = new ByteWriter();
   private rows = 0;
   private readonly objects: Record<string, string | number | null>[] = [];
   private readonly ordinals: number[] = [];
   private readonly pairKeys: string[] | undefined;
 
+  /** text: the worker's writer for this output, reused across tasks (its grown buffer stays). */
   constructor(
     private readonly format: RowFormat,
     private readonly columns: string[],
     withPairKeys: boolean,
     private readonly guardFormulas: boolean,
+    private readonly text: ByteWriter,
   ) {
+    text.reset();
     this.pairKeys = withPairKeys ? [] : undefined;
   }
 
