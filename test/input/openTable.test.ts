@@ -3,7 +3,7 @@ import { openTable } from '../../src/engine/source/openTable';
 import { openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
 import { ColumnRequest } from '../../src/engine/dialect/columns';
 import { InputError } from '../../src/engine/errors';
-import { tempDir, writeTemp } from './tmp';
+import { tempDir, writeTemp } from '../support/tempFiles';
 
 const dir = tempDir();
 const title: ColumnRequest = { role: 'title', names: ['title'], required: true };

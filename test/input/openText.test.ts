@@ -2,7 +2,7 @@ import { gzipSync } from 'zlib';
 import { inspectFile, isRangeScannable, openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
 import { readHead } from '../../src/engine/source/readHead';
 import { InputError } from '../../src/engine/errors';
-import { DATA, tempDir, writeTemp } from './tmp';
+import { DATA, tempDir, writeTemp } from '../support/tempFiles';
 
 const dir = tempDir();
 

@@ -1,6 +1,6 @@
 import { openTable } from '../../src/engine/source/openTable';
 import { openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
-import { DATA } from './tmp';
+import { DATA } from '../support/tempFiles';
 
 /** The first `n` bytes of the stream from `start`, as text. */
 function peek(info: TextSourceInfo, start: number, n = 60): Promise<string> {

@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { resolveFiles } from '../../src/engine/source/resolveFiles';
 import { InputError } from '../../src/engine/errors';
-import { tempDir, writeTemp } from './tmp';
+import { tempDir, writeTemp } from '../support/tempFiles';
 
 const dir = tempDir();
 const a = writeTemp(dir, 'wages/a.csv', 'x\n1\n');

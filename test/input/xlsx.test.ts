@@ -11,7 +11,7 @@ import { inspectFile, isRangeScannable, openUtf8Stream, TextSourceInfo } from '.
 import { readZipDirectory } from '../../src/engine/source/zipDirectory';
 import { sharedFile } from '../support/sharedData';
 import { runEngineToArrays } from '../engine/runEngine';
-import { tempDir, writeTemp } from './tmp';
+import { tempDir, writeTemp } from '../support/tempFiles';
 
 const dir = tempDir('xlsx-test-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

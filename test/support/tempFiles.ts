@@ -15,4 +15,4 @@ export function writeTemp(dir: string, name: string, content: string | Uint8Arra
   return p;
 }
 
-export { SHARED_DATA as DATA } from '../support/sharedData';
+export { SHARED_DATA as DATA } from './sharedData';
