@@ -15,7 +15,7 @@ import type { ProbeRequest } from '../../src/engine/probe/probeQueries';
 import { FieldCursor, scanRecords } from '../../src/engine/scan/scanRecords';
 import { firstInvalidUtf8, locateByte, wholeCharactersEnd } from '../../src/engine/scan/utf8';
 import { openTable } from '../../src/engine/source/openTable';
-import { tempDir, writeTemp } from '../input/tmp';
+import { tempDir, writeTemp } from '../support/tempFiles';
 
 const dir = tempDir('streams-test-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
