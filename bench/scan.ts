@@ -7,17 +7,8 @@
  */
 import { CSV, TSV, type Dialect } from '../src/engine/scan/dialect';
 import { FieldCursor, lastRecordBoundary, scanRecords } from '../src/engine/scan/scanRecords';
+import { mulberry32 } from '../test/generate/generateDataset';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TITLES = ['Software Developers', 'Registered Nurses', 'Accountants and Auditors', 'Cashiers',
   'Retail Salespersons', 'General and Operations Managers', 'Data Scientists', 'Electricians'];

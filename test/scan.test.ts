@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import { CSV, TSV, type Dialect } from '../src/engine/scan/dialect';
 import {
+import { mulberry32 } from './generate/generateDataset';
   FieldCursor,
   lastRecordBoundary,
   nextLineStart,
@@ -80,16 +81,6 @@ function physLine(buf: Uint8Array, off: number): number {
   return line;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Line terminators
