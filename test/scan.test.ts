@@ -6,8 +6,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { CSV, TSV, type Dialect } from '../src/engine/scan/dialect';
-import {
 import { mulberry32 } from './generate/generateDataset';
+import {
   FieldCursor,
   lastRecordBoundary,
   nextLineStart,
