@@ -211,3 +211,9 @@ export function optionsFor(paths: Record<TableName, string>, extra: Partial<Join
 export function oneLine(stderr: string): boolean {
   return stderr.endsWith('\n') && stderr.indexOf('\n') === stderr.length - 1;
 }
+
+/** The CLI failed as a user error should: exit 1, exactly this one line, nothing left in the output folder. */
+export function expectFailure(ws: Workspace, run: CliResult, line: string): void {
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: `salary-join: ${line}\n` });
+  expect(ws.leftovers()).toEqual([]);
+}

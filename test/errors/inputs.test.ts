@@ -4,46 +4,42 @@
  * (exit 1) and leaves nothing in the output folder, or, for a header-only file, a normal run.
  */
 import { gzipSync } from 'zlib';
-import { cli, MATCHED_HEADER, oneLine, UNMATCHED_HEADER, Workspace } from './harness';
+import { cli, expectFailure, MATCHED_HEADER, oneLine, UNMATCHED_HEADER, Workspace } from './harness';
 
 let ws: Workspace;
 beforeEach(() => (ws = new Workspace()));
 afterEach(() => ws.cleanup());
 
-function expectFailure(run: ReturnType<typeof cli>, line: string): void {
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 1, stderr: `salary-join: ${line}\n` });
-  expect(ws.leftovers()).toEqual([]);
-}
 
 test('a missing file: exit 1, the path and what was expected', () => {
   const missing = ws.file('nope.csv');
   const run = cli([...ws.tableArgs({ codes: missing }), '--out', ws.matched]);
-  expectFailure(run, `${missing}: no file matches this codes table path (expected an existing file)`);
+  expectFailure(ws, run, `${missing}: no file matches this codes table path (expected an existing file)`);
 });
 
 test('a glob that matches nothing: exit 1, the pattern', () => {
   const pattern = ws.file('exports/*.csv');
   const run = cli([...ws.tableArgs({ queries: pattern }), '--out', ws.matched]);
-  expectFailure(run, `${pattern}: no file matches this queries table pattern`);
+  expectFailure(ws, run, `${pattern}: no file matches this queries table pattern`);
 });
 
 test('a directory instead of a file: exit 1, suggests a pattern', () => {
   const dir = ws.file('a-folder');
   ws.write('a-folder/x.txt', 'x');
   const run = cli([...ws.tableArgs({ queries: dir }), '--out', ws.matched]);
-  expectFailure(run, `${dir}: the queries table path is a directory, expected a file (expected a file or a pattern such as ${dir}/*.csv)`);
+  expectFailure(ws, run, `${dir}: the queries table path is a directory, expected a file (expected a file or a pattern such as ${dir}/*.csv)`);
 });
 
 test('an empty file: exit 1, "file is empty"', () => {
   const empty = ws.write('empty.csv', '');
   const run = cli([...ws.tableArgs({ wages: empty }), '--out', ws.matched]);
-  expectFailure(run, `${empty}: file is empty (expected a header and data rows)`);
+  expectFailure(ws, run, `${empty}: file is empty (expected a header and data rows)`);
 });
 
 test('a file of blank lines only is empty too', () => {
   const blank = ws.write('blank.csv', '\n\r\n  \n');
   const run = cli([...ws.tableArgs({ queries: blank }), '--out', ws.matched]);
-  expectFailure(run, `${blank}: file is empty (expected a header and data rows)`);
+  expectFailure(ws, run, `${blank}: file is empty (expected a header and data rows)`);
 });
 
 test('a query file with only a header: zero rows, not an error; both outputs hold just their header', () => {
@@ -81,6 +77,7 @@ test('an old binary Excel workbook (.xls) given as CSV: exit 1, save it as .xlsx
   const xls = ws.write('book.csv', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(4096, 1)]));
   const run = cli([...ws.tableArgs({ queries: xls }), '--out', ws.matched]);
   expectFailure(
+    ws,
     run,
     `${xls}: looks like an Excel/binary file, expected delimited text (expected a CSV/TSV text file or an .xlsx workbook; save the sheet as .xlsx or CSV (old .xls and password-protected workbooks cannot be read))`,
   );
@@ -99,6 +96,7 @@ test('a binary file (NUL bytes) given as CSV: exit 1, names UTF-16 as the likely
   const bin = ws.write('image.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]));
   const run = cli([...ws.tableArgs({ queries: bin }), '--out', ws.matched]);
   expectFailure(
+    ws,
     run,
     `${bin}: looks like an Excel/binary file, expected delimited text (expected a CSV/TSV text file (NUL bytes found; for UTF-16 without a BOM set the encoding))`,
   );
@@ -114,7 +112,7 @@ test('a truncated .gz query file (rows already joined before the cut): exit 1, n
   for (let i = 0; i < 60_000; i++) text += `Analyst,"Austin, TX ${10000 + i}"\n`;
   const gz = ws.write('queries.csv.gz', truncatedGzip(text));
   const run = cli([...ws.tableArgs({ queries: gz }), '--out', ws.matched, '--workers', '2', '--range-bytes', '65536']);
-  expectFailure(run, `${gz}: cannot decompress gzip data: unexpected end of file (expected a complete .gz file (is it truncated or corrupt?))`);
+  expectFailure(ws, run, `${gz}: cannot decompress gzip data: unexpected end of file (expected a complete .gz file (is it truncated or corrupt?))`);
 });
 
 test('a truncated .gz build table: exit 1, names the file', () => {
@@ -122,7 +120,7 @@ test('a truncated .gz build table: exit 1, names the file', () => {
   for (let i = 0; i < 60_000; i++) text += `Title ${i},Data Analyst,${50 + (i % 50)}\n`;
   const gz = ws.write('related.csv.gz', truncatedGzip(text));
   const run = cli([...ws.tableArgs({ related: gz }), '--out', ws.matched]);
-  expectFailure(run, `${gz}: cannot decompress gzip data: unexpected end of file (expected a complete .gz file (is it truncated or corrupt?))`);
+  expectFailure(ws, run, `${gz}: cannot decompress gzip data: unexpected end of file (expected a complete .gz file (is it truncated or corrupt?))`);
 });
 
 test('a .gz cut inside its 10-byte header: exit 1, names the file', () => {

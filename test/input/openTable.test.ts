@@ -1,29 +1,20 @@
 import { gzipSync } from 'zlib';
 import { openTable } from '../../src/engine/source/openTable';
-import { openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
 import { ColumnRequest } from '../../src/engine/dialect/columns';
 import { InputError } from '../../src/engine/errors';
 import { tempDir, writeTemp } from '../support/tempFiles';
+import { readUtf8 } from '../support/readText';
 
 const dir = tempDir();
 const title: ColumnRequest = { role: 'title', names: ['title'], required: true };
 const code: ColumnRequest = { role: 'code', names: ['code'], required: true };
 
-function readFrom(info: TextSourceInfo, start: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = openUtf8Stream(info, start);
-    s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    s.on('error', reject);
-  });
-}
 
 test('a plain CSV: dialect, header, columns and data start', async () => {
   const p = writeTemp(dir, 'codes.csv', 'code,title\r\n11-1011,Chief Executives\r\n');
   const t = await openTable(p, {}, [title, code]);
   expect(t).toMatchObject({ dialect: { delimiter: 0x2c, quote: 0x22 }, header: ['code', 'title'], headerLine: 1, dataOffset: 12, dataLine: 2, columns: [1, 0] });
-  expect(await readFrom(t.info, t.dataOffset)).toBe('11-1011,Chief Executives\r\n');
+  expect(await readUtf8(t.info, t.dataOffset)).toBe('11-1011,Chief Executives\r\n');
 });
 
 test('a BOM file: header without BOM, dataOffset is the file offset (BOM counted)', async () => {
@@ -31,14 +22,14 @@ test('a BOM file: header without BOM, dataOffset is the file offset (BOM counted
   const t = await openTable(p, {}, [title]);
   expect(t.header).toEqual(['title', 'code']);
   expect(t.dataOffset).toBe(3 + 11);
-  expect(await readFrom(t.info, t.dataOffset)).toBe('Cook,35-2014\n');
+  expect(await readUtf8(t.info, t.dataOffset)).toBe('Cook,35-2014\n');
 });
 
 test('a gzip file with BOM: dataOffset is in the UTF-8 stream (BOM removed)', async () => {
   const p = writeTemp(dir, 'codes.csv.gz', gzipSync(Buffer.from('\ufefftitle,code\nCook,35-2014\n')));
   const t = await openTable(p, {}, [title]);
   expect(t.dataOffset).toBe(11);
-  expect(await readFrom(t.info, t.dataOffset)).toBe('Cook,35-2014\n');
+  expect(await readUtf8(t.info, t.dataOffset)).toBe('Cook,35-2014\n');
 });
 
 test('an explicit headerRow picks that physical line', async () => {

@@ -1,20 +1,12 @@
 import { gzipSync } from 'zlib';
-import { inspectFile, isRangeScannable, openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
+import { inspectFile, isRangeScannable } from '../../src/engine/source/openText';
 import { readHead } from '../../src/engine/source/readHead';
 import { InputError } from '../../src/engine/errors';
 import { DATA, tempDir, writeTemp } from '../support/tempFiles';
+import { readUtf8 } from '../support/readText';
 
 const dir = tempDir();
 
-function readAll(info: TextSourceInfo, start?: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = openUtf8Stream(info, start);
-    s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    s.on('error', reject);
-  });
-}
 
 test('plain ASCII is utf8 without BOM and range-scannable', async () => {
   const p = writeTemp(dir, 'plain.csv', 'a,b\n1,2\n');
@@ -28,13 +20,13 @@ test('a UTF-8 BOM is detected (bomLength 3) and removed from the stream', async 
   const info = await inspectFile(p);
   expect(info.encoding).toBe('utf8');
   expect(info.bomLength).toBe(3);
-  expect(await readAll(info)).toBe('st,occupation\nAL,Cook\n');
+  expect(await readUtf8(info)).toBe('st,occupation\nAL,Cook\n');
 });
 
 test('for a range-scannable file, start is a file offset (BOM counted)', async () => {
   const p = writeTemp(dir, 'bom2.csv', '\ufeffst\nAL\n');
   const info = await inspectFile(p);
-  expect(await readAll(info, 6)).toBe('AL\n');
+  expect(await readUtf8(info, 6)).toBe('AL\n');
 });
 
 test('a UTF-16LE BOM is detected and the text transcoded to UTF-8', async () => {
@@ -42,7 +34,7 @@ test('a UTF-16LE BOM is detected and the text transcoded to UTF-8', async () => 
   const info = await inspectFile(p);
   expect(info).toMatchObject({ encoding: 'utf16le', bomLength: 2, gzip: false });
   expect(isRangeScannable(info)).toBe(false);
-  expect(await readAll(info)).toBe('title,café\n');
+  expect(await readUtf8(info)).toBe('title,café\n');
 });
 
 test('a UTF-16BE BOM is detected and the text transcoded to UTF-8', async () => {
@@ -51,7 +43,7 @@ test('a UTF-16BE BOM is detected and the text transcoded to UTF-8', async () => 
   const p = writeTemp(dir, 'u16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
   const info = await inspectFile(p);
   expect(info).toMatchObject({ encoding: 'utf16be', bomLength: 2 });
-  expect(await readAll(info)).toBe('title,café\n');
+  expect(await readUtf8(info)).toBe('title,café\n');
 });
 
 test('gzip is recognised by its magic bytes, even without .gz, and gunzipped', async () => {
@@ -59,13 +51,13 @@ test('gzip is recognised by its magic bytes, even without .gz, and gunzipped', a
   const info = await inspectFile(p);
   expect(info).toMatchObject({ gzip: true, encoding: 'utf8', bomLength: 3 });
   expect(isRangeScannable(info)).toBe(false);
-  expect(await readAll(info)).toBe('title,code\nCook,35-2014\n');
+  expect(await readUtf8(info)).toBe('title,code\nCook,35-2014\n');
 });
 
 test('for a stream that is not range-scannable, start skips UTF-8 output bytes', async () => {
   const p = writeTemp(dir, 'packed2.csv.gz', gzipSync(Buffer.from('title\nCook\n')));
   const info = await inspectFile(p);
-  expect(await readAll(info, 6)).toBe('Cook\n');
+  expect(await readUtf8(info, 6)).toBe('Cook\n');
 });
 
 test('a truncated .gz gives a stream error wrapped as InputError naming the file', async () => {
@@ -73,7 +65,7 @@ test('a truncated .gz gives a stream error wrapped as InputError naming the file
   const full = gzipSync(Buffer.from(`title,code\n${rows}\n`));
   const p = writeTemp(dir, 'cut.csv.gz', full.subarray(0, Math.floor(full.length / 2)));
   const info = await inspectFile(p);
-  const err = await readAll(info).catch((e: unknown) => e);
+  const err = await readUtf8(info).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(InputError);
   expect((err as InputError).location?.file).toBe(p);
   expect((err as InputError).message).toMatch(/gzip/);
@@ -83,12 +75,12 @@ test('Mac Roman named explicitly: byte 0xCA is a no-break space', async () => {
   const p = writeTemp(dir, 'mac.csv', Buffer.from([...Buffer.from('title\nBoiler Operator'), 0xca, 0x0d]));
   const info = await inspectFile(p, 'macintosh');
   expect(info.encoding).toBe('macintosh');
-  expect(await readAll(info)).toBe('title\nBoiler Operator\u00a0\r');
+  expect(await readUtf8(info)).toBe('title\nBoiler Operator\u00a0\r');
 });
 
 test('the real SOC 2010 file read as Mac Roman has "Boiler Operator" + NBSP', async () => {
   const info = await inspectFile(`${DATA}/soc/CONVERTED_soc_2010_direct_match_title_file.csv`, 'Mac-Roman');
-  const text = await readAll(info);
+  const text = await readUtf8(info);
   expect(text).toContain('Boiler Operator\u00a0,');
   expect(text).not.toContain('\ufffd');
 });
@@ -102,14 +94,14 @@ test('auto: a non-UTF-8 file with LF line breaks is taken as windows-1252', asyn
   const p = writeTemp(dir, 'w1252.csv', Buffer.from([...Buffer.from('title\nCaf'), 0xe9, 0x0a, ...Buffer.from('Na'), 0x96, 0x0a]));
   const info = await inspectFile(p);
   expect(info.encoding).toBe('windows-1252');
-  expect(await readAll(info)).toBe('title\nCafé\nNa\u2013\n');
+  expect(await readUtf8(info)).toBe('title\nCafé\nNa\u2013\n');
 });
 
 test('latin1 named explicitly decodes 0xE9 as é', async () => {
   const p = writeTemp(dir, 'latin1.csv', Buffer.from([...Buffer.from('t\nCaf'), 0xe9, 0x0a]));
   const info = await inspectFile(p, 'ISO-8859-1');
   expect(info.encoding).toBe('latin1');
-  expect(await readAll(info)).toBe('t\nCafé\n');
+  expect(await readUtf8(info)).toBe('t\nCafé\n');
 });
 
 test('an unknown encoding name is an InputError listing the supported ones', async () => {

@@ -7,11 +7,12 @@ import { parseCli } from '../../src/cli/args';
 import { InputError } from '../../src/engine/errors';
 import type { JoinOptions } from '../../src/engine/options';
 import { openTable } from '../../src/engine/source/openTable';
-import { inspectFile, isRangeScannable, openUtf8Stream, TextSourceInfo } from '../../src/engine/source/openText';
+import { inspectFile, isRangeScannable } from '../../src/engine/source/openText';
 import { readZipDirectory } from '../../src/engine/source/zipDirectory';
 import { sharedFile } from '../support/sharedData';
 import { runEngineToArrays } from '../engine/runEngine';
 import { tempDir, writeTemp } from '../support/tempFiles';
+import { readUtf8 } from '../support/readText';
 
 const dir = tempDir('xlsx-test-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,15 +22,6 @@ const NATIONAL_CSV = sharedFile('oes', 'national_M2019_dl.csv');
 const SOC_XLSX = sharedFile('soc', 'soc_2018_direct_match_title_file.xlsx');
 const SOC_CSV = sharedFile('soc', 'soc_2018_direct_match_title_file.csv');
 
-function readAll(info: TextSourceInfo, start = 0): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = openUtf8Stream(info, start);
-    s.on('data', (c: Buffer) => chunks.push(c));
-    s.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    s.on('error', reject);
-  });
-}
 
 function records(text: string): string[][] {
   return parse(text, { relax_column_count: true }) as string[][];
@@ -58,8 +50,8 @@ test('OES national 2019 .xlsx, first sheet: same rows as the CSV conversion, tot
   expect(x.info.xlsx?.name).toBe('national_M2019_dl');
   expect(x.header).toEqual(c.header);
   expect(x.columns).toEqual([7, 10, 25]);
-  const xr = records(await readAll(x.info, x.dataOffset));
-  const cr = records(await readAll(c.info, c.dataOffset));
+  const xr = records(await readUtf8(x.info, x.dataOffset));
+  const cr = records(await readUtf8(c.info, c.dataOffset));
   expect(xr).toHaveLength(1329);
   expect(cr).toHaveLength(1329);
   // The CSV holds the displayed text ("146,875,480"); the workbook gives the stored number.
@@ -83,7 +75,7 @@ test('OES national 2019 .xlsx: the user-added "Sheet1" chosen by name', async ()
   expect(t.info.xlsx).toMatchObject({ name: 'Sheet1', position: 2 });
   // Its table starts in column E; the cells show " $39,810.00 " but hold 39810.
   expect(t).toMatchObject({ headerLine: 1, columns: [4, 5] });
-  const rows = records(await readAll(t.info, t.dataOffset));
+  const rows = records(await readUtf8(t.info, t.dataOffset));
   expect(rows).toHaveLength(1329);
   expect(rows[0]).toEqual(['', '', '', '', 'All Occupations', '39810']);
 });
@@ -93,7 +85,7 @@ test('OES national 2019 .xlsx: a sheet chosen by 1-based position, as a number o
   const byDigits = await inspectFile(NATIONAL_XLSX, undefined, '3');
   expect(byNumber.xlsx).toMatchObject({ name: 'Field Descriptions', position: 3, sheetNames: ['national_M2019_dl', 'Sheet1', 'Field Descriptions'] });
   expect(byDigits.xlsx?.name).toBe('Field Descriptions');
-  expect(await readAll(byNumber)).toBe(await readAll(byDigits));
+  expect(await readUtf8(byNumber)).toBe(await readUtf8(byDigits));
 });
 
 test('OES national 2019 .xlsx: a missing sheet is an InputError that lists the sheets', async () => {
@@ -112,7 +104,7 @@ test('SOC 2018 direct-match .xlsx: header detected on row 8 after the notes, the
   expect(t).toMatchObject({ headerLine: 8, dataLine: 9, columns: [0, 2] });
   expect(t.header).toEqual(['2018 SOC Code', '2018 SOC Title', '2018 SOC Direct Match Title', 'Illustrative Example']);
   expect(isRangeScannable(t.info)).toBe(false);
-  expect(await readAll(t.info)).toBe(readFileSync(SOC_CSV, 'utf8'));
+  expect(await readUtf8(t.info)).toBe(readFileSync(SOC_CSV, 'utf8'));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -124,7 +116,7 @@ test('numbers are written plain: no thousands separators, no exponent', async ()
     ws.addRow(['n']);
     for (const v of [146875480, 1e21, 1.5e-7, -0.25, 53490.5, 0]) ws.addRow([v]).getCell(1).numFmt = '#,##0';
   });
-  expect(await readAll(await inspectFile(file))).toBe('n\n146875480\n1000000000000000000000\n0.00000015\n-0.25\n53490.5\n0\n');
+  expect(await readUtf8(await inspectFile(file))).toBe('n\n146875480\n1000000000000000000000\n0.00000015\n-0.25\n53490.5\n0\n');
 });
 
 test('dates are ISO-8601, booleans TRUE/FALSE, formulas their cached result, rich text its text, errors their code', async () => {
@@ -146,7 +138,7 @@ test('dates are ISO-8601, booleans TRUE/FALSE, formulas their cached result, ric
     row.getCell(6).numFmt = 'd-mmm-yy';
     ws.addRow([null, null, false]);
   });
-  expect(await readAll(await inspectFile(file))).toBe(
+  expect(await readUtf8(await inspectFile(file))).toBe(
     'date,datetime,bool,formula,text formula,date formula,rich,error\n' +
       '2019-05-31,2019-05-31T13:30:05,TRUE,107000,errorx,2019-06-01,Rich text,#N/A\n' +
       ',,FALSE,,,,,\n',
@@ -163,7 +155,7 @@ test('a workbook with the 1904 date system gives the same dates', async () => {
   });
   const info = await inspectFile(file);
   expect(info.xlsx?.date1904).toBe(true);
-  expect(await readAll(info)).toBe('date\n2019-05-31\n2019-06-01\n');
+  expect(await readUtf8(info)).toBe('date\n2019-05-31\n2019-06-01\n');
 });
 
 test('a workbook without a shared-strings part (inline strings) is read too', async () => {
@@ -175,7 +167,7 @@ test('a workbook without a shared-strings part (inline strings) is read too', as
   await wb.commit();
   const info = await inspectFile(file);
   expect(info.xlsx?.sharedStrings).toBeUndefined();
-  expect(await readAll(info)).toBe('title,n\n"Cook, Line",1.5\n');
+  expect(await readUtf8(info)).toBe('title,n\n"Cook, Line",1.5\n');
 });
 
 test('text with commas, quotes or line breaks is quoted; other text is not', async () => {
@@ -185,7 +177,7 @@ test('text with commas, quotes or line breaks is quoted; other text is not', asy
     ws.addRow(['Supply Chain Manager, Sustainability', 'say "hi"']);
     ws.addRow(['two\nlines', 'GED® Instructor\u00a0']);
   });
-  expect(await readAll(await inspectFile(file))).toBe('title,note\n"Supply Chain Manager, Sustainability","say ""hi"""\n"two\nlines",GED® Instructor\u00a0\n');
+  expect(await readUtf8(await inspectFile(file))).toBe('title,note\n"Supply Chain Manager, Sustainability","say ""hi"""\n"two\nlines",GED® Instructor\u00a0\n');
 });
 
 test('rows keep their Excel row numbers: missing rows are empty lines, every row is padded to the sheet width, trailing empty rows are dropped', async () => {
@@ -198,7 +190,7 @@ test('rows keep their Excel row numbers: missing rows are empty lines, every row
     ws.getCell('B5').value = '11-1021';
     ws.getCell('B8').numFmt = '#,##0'; // styled but empty
   });
-  expect(await readAll(await inspectFile(file))).toBe(',,,\n,code,title,\n,,,\n,11-1011,,\n,11-1021,,wide\n');
+  expect(await readUtf8(await inspectFile(file))).toBe(',,,\n,code,title,\n,,,\n,11-1011,,\n,11-1021,,wide\n');
   const t = await openTable(file, { headerRow: 2 }, [{ role: 'code', names: ['code'], required: true }]);
   expect(t).toMatchObject({ headerLine: 2, dataLine: 3, columns: [1] });
 });
@@ -224,8 +216,8 @@ test('a workbook whose sheet data is corrupt fails with an InputError instead of
   const bad = path.join(dir, 'bad.xlsx');
   writeFileSync(bad, bytes);
   const info = await inspectFile(bad);
-  await expect(readAll(info)).rejects.toThrow(InputError);
-  await expect(readAll(info)).rejects.toThrow(`${bad}: cannot read sheet "data" of the .xlsx workbook`);
+  await expect(readUtf8(info)).rejects.toThrow(InputError);
+  await expect(readUtf8(info)).rejects.toThrow(`${bad}: cannot read sheet "data" of the .xlsx workbook`);
 });
 
 test('the CLI takes --<table>-sheet as given; the engine reads digits as a position', () => {

@@ -1,4 +1,5 @@
 import { parseScore, parseScoreBytes } from '../../src/engine/values/parseScore';
+import { seededInts } from '../support/seededInts';
 
 function viaBytes(s: string): number {
   const buf = Buffer.from(`x;${s};x`, 'utf8');
@@ -70,11 +71,7 @@ describe('parseScoreBytes equals parseScore', () => {
 
   test('20,000 random strings from a score-like alphabet give identical results', () => {
     const alphabet = ['0', '1', '5', '8', '9', '.', '.', 'e', 'E', '+', '-', ',', ' ', '\u00a0', 'x'];
-    let seed = 4242;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rnd = seededInts(4242);
     const mismatches: string[] = [];
     for (let k = 0; k < 20000; k++) {
       let s = '';
@@ -86,11 +83,7 @@ describe('parseScoreBytes equals parseScore', () => {
   });
 
   test('20,000 random decimals with 1–17 digits give identical results', () => {
-    let seed = 77;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rnd = seededInts(77);
     const mismatches: string[] = [];
     for (let k = 0; k < 20000; k++) {
       const n = 1 + rnd(17);

@@ -2,6 +2,7 @@ import { sharedFile } from '../support/sharedData';
 import { readFileSync } from 'fs';
 import { parse } from 'csv-parse/sync';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../../src/engine/values/parseWage';
+import { seededInts } from '../support/seededInts';
 
 const OES_STATE_2018 = sharedFile('oes', 'state_M2018_5col_all.csv');
 const OES_NATIONAL_2019 = sharedFile('oes', 'national_M2019_dl.csv');
@@ -142,11 +143,7 @@ describe('parseWageBytes equals parseWageText', () => {
 
   test('20,000 random cells from a wage-like alphabet give identical results', () => {
     const alphabet = ['0', '1', '5', '9', ',', ',', '.', '$', '-', ' ', '\u00a0', '*', '#', 'N', '/', 'a', 'e', '+'];
-    let seed = 12345;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rnd = seededInts(12345);
     const mismatches: string[] = [];
     for (let k = 0; k < 20000; k++) {
       let s = '';
@@ -158,11 +155,7 @@ describe('parseWageBytes equals parseWageText', () => {
   });
 
   test('20,000 random decimals with 1–17 digits give identical results', () => {
-    let seed = 987;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rnd = seededInts(987);
     const mismatches: string[] = [];
     for (let k = 0; k < 20000; k++) {
       const n = 1 + rnd(17);
