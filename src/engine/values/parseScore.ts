@@ -1,4 +1,4 @@
-import { exactDecimal, skipWsBytes, trimEndBytes } from './parseWage';
+import { exactDecimal, isWsCode, skipWsBytes, trimEndBytes } from './parseWage';
 
 /*
  * Similarity scores of the related-titles table.
@@ -14,9 +14,6 @@ import { exactDecimal, skipWsBytes, trimEndBytes } from './parseWage';
  * The value is Number() of the trimmed text; parseScoreBytes gives bit-identical results.
  */
 
-const CH_TAB = 9;
-const CH_CR = 13;
-const CH_SPACE = 32;
 const CH_PLUS = 43;
 const CH_MINUS = 45;
 const CH_DOT = 46;
@@ -24,12 +21,6 @@ const CH_0 = 48;
 const CH_9 = 57;
 const CH_E_UP = 69;
 const CH_E_LOW = 101;
-const CH_NBSP = 0xa0;
-const CH_BOM = 0xfeff;
-
-function isWsCode(c: number): boolean {
-  return c === CH_SPACE || (c >= CH_TAB && c <= CH_CR) || c === CH_NBSP || c === CH_BOM;
-}
 
 function isDigit(c: number): boolean {
   return c >= CH_0 && c <= CH_9;

@@ -57,7 +57,8 @@ const CH_NBSP = 0xa0;
 const CH_BOM = 0xfeff;
 const LOWER = 0x20;
 
-function isWsCode(c: number): boolean {
+/** Whitespace a cell may carry around its value: ASCII spaces and controls TAB..CR, NBSP, BOM. */
+export function isWsCode(c: number): boolean {
   return c === CH_SPACE || (c >= CH_TAB && c <= CH_CR) || c === CH_NBSP || c === CH_BOM;
 }
 
