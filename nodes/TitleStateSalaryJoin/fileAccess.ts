@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { NodeOperationError, type IExecuteFunctions, type ResolvedFilePath } from 'n8n-workflow';
-import { InputError } from '../../src/engine';
-import { resolveFiles } from '../../src/engine/source/resolveFiles';
+import { InputError, resolveFiles } from '../../src/engine';
 
 /**
  * Expands a path or glob pattern on the n8n host into files this node may read, with the same

@@ -7,3 +7,4 @@ export type { RowSink, OutputChunk } from './output/sink';
 export { FileSink } from './output/fileSink';
 export { MemorySink, type Row } from './output/memorySink';
 export { matchedColumns, UNMATCHED_COLUMNS, type RowFormat } from './output/rowFormat';
+export { resolveFiles } from './source/resolveFiles';
