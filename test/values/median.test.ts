@@ -1,4 +1,5 @@
-import { medianOf } from '../../src/engine/values/median';
+import { medianOf, medianOfSortedRuns, VALUE_CHUNK_ROWS, type SortedRuns } from '../../src/engine/values/median';
+import { seededInts } from '../support/seededInts';
 
 const f = (...xs: number[]): Float64Array => Float64Array.from(xs);
 
@@ -92,5 +93,67 @@ describe('medianOf selects the same value a full sort gives', () => {
       const expected = sorted.length === 0 ? null : sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
       expect(medianOf(values, n)).toBe(expected);
     }
+  });
+});
+
+describe('medianOfSortedRuns', () => {
+  /**
+   * Runs laid out back to back in a chunked array, each sorted; weights as given. `offset` places
+   * the first run so that runs cross the boundary between chunks.
+   */
+  function runsOf(lists: number[][], weights: number[], offset = 0): SortedRuns {
+    const total = offset + lists.reduce((n, l) => n + l.length, 0);
+    const chunks = Array.from({ length: Math.ceil(total / VALUE_CHUNK_ROWS) + 1 }, () => new Float64Array(VALUE_CHUNK_ROWS));
+    const starts = new Int32Array(lists.length);
+    const ends = new Int32Array(lists.length);
+    let at = offset;
+    lists.forEach((list, i) => {
+      starts[i] = at;
+      for (const v of [...list].sort((a, b) => a - b)) {
+        chunks[Math.floor(at / VALUE_CHUNK_ROWS)][at % VALUE_CHUNK_ROWS] = v;
+        at++;
+      }
+      ends[i] = at;
+    });
+    return { chunks, starts, ends, weights: Int32Array.from(weights), m: lists.length };
+  }
+
+  /** The obvious answer: every run repeated by its weight, then medianOf. */
+  function expanded(lists: number[][], weights: number[]): number | null {
+    const all = lists.flatMap((list, i) => Array.from({ length: weights[i] }, () => list).flat());
+    return medianOf(Float64Array.from(all), all.length);
+  }
+
+  test('one run, weighted: indexes the middle without expanding', () => {
+    expect(medianOfSortedRuns(runsOf([[1, 2, 3, 4]], [3]), new Float64Array(0))).toBe(2.5);
+    expect(medianOfSortedRuns(runsOf([[5, 1, 9]], [2]), new Float64Array(0))).toBe(5);
+  });
+
+  test('no values in any run → null', () => {
+    expect(medianOfSortedRuns(runsOf([[], []], [1, 2]), new Float64Array(0))).toBeNull();
+    expect(medianOfSortedRuns(runsOf([], []), new Float64Array(0))).toBeNull();
+  });
+
+  test('even count across runs: (a + b) / 2 of values from different runs', () => {
+    expect(medianOfSortedRuns(runsOf([[0.1], [0.2]], [1, 1]), new Float64Array(2))).toBe((0.1 + 0.2) / 2);
+  });
+
+  test('equals medianOf of the expanded multiset, on 3,000 random cases (both strategies)', () => {
+    const next = seededInts(7);
+    let searched = 0;
+    for (let t = 0; t < 3000; t++) {
+      const m = 1 + next(t % 3 === 0 ? 12 : 4);
+      const longRuns = t % 2 === 0;
+      const lists = Array.from({ length: m }, () =>
+        Array.from({ length: next(longRuns ? 400 : 6) }, () => (next(4) === 0 ? next(20) : next(100000) / 100) * (next(10) === 0 ? -1 : 1)),
+      );
+      const weights = lists.map(() => 1 + (next(3) === 0 ? next(4) : 0));
+      const n = lists.reduce((s, l, i) => s + l.length * weights[i], 0);
+      const steps = 32 - Math.clz32(Math.max(0, ...lists.map((l) => l.length)));
+      if (m > 1 && m * m * steps * steps <= 4 * n) searched++;
+      const offset = t % 5 === 0 ? VALUE_CHUNK_ROWS - next(300) : next(50);
+      expect(medianOfSortedRuns(runsOf(lists, weights, offset), new Float64Array(n))).toBe(expanded(lists, weights));
+    }
+    expect(searched).toBeGreaterThan(500);
   });
 });

@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { IndexCacheOptions, JoinOptions, TableSource } from '../options';
+import { VALUE_CHUNK_ROWS } from '../values/median';
 import type { BuildStats, IndexFiles, IndexSettings, JoinIndex } from './buildJoinIndex';
-import { CHUNK_ROWS } from './buildWageIndex';
 
 /** Bump when the file layout or the meaning of the index changes: old entries are then ignored. */
-const FORMAT = 'salary-join-index-2';
-const MAGIC = Buffer.from('SJIX0002');
+const FORMAT = 'salary-join-index-3';
+const MAGIC = Buffer.from('SJIX0003');
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
@@ -70,7 +70,7 @@ interface Header {
   columns: string[];
   stateCount: number;
   stats: BuildStats;
-  lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; rowOrder: number; values: number };
+  lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; runEnd: number; rows: number };
 }
 
 /** Layout: magic, header length (uint32), JSON header, padding to 8, then the typed arrays. */
@@ -86,8 +86,8 @@ function encode(index: JoinIndex): Buffer {
       pathCode: titles.pathCode.length,
       pathMult: titles.pathMult.length,
       keyStart: wages.keyStart.length,
-      rowOrder: wages.rowOrder.length,
-      values: wages.rowOrder.length * wages.columns.length,
+      runEnd: wages.runEnd.length,
+      rows: wages.keyStart[wages.keyStart.length - 1],
     },
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -96,19 +96,15 @@ function encode(index: JoinIndex): Buffer {
   const headLength = MAGIC.length + 4 + json.length;
   const pad = Buffer.alloc((8 - (headLength % 8)) % 8);
   const bytes = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.rowOrder].map(bytes);
+  const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.runEnd].map(bytes);
   const int32Bytes = int32s.reduce((n, b) => n + b.length, 0);
   const pad2 = Buffer.alloc((8 - (int32Bytes % 8)) % 8);
-  // The rows in row-id order: the chunks back to back, the last one cut to the rows it holds.
-  const valueBytes = header.lengths.values * 8;
-  const chunks = wages.chunks.map(bytes);
-  let remaining = valueBytes;
-  const values = chunks.map((chunk) => {
-    const piece = chunk.subarray(0, Math.min(chunk.length, remaining));
-    remaining -= piece.length;
-    return piece;
-  });
-  return Buffer.concat([MAGIC, length, json, pad, ...int32s, pad2, ...values]);
+  return Buffer.concat([MAGIC, length, json, pad, ...int32s, pad2, ...wages.values.flatMap((column) => rowsOf(column, header.lengths.rows).map(bytes))]);
+}
+
+/** A chunked column's first `rows` values, chunk by chunk (the last chunk cut). */
+function rowsOf(column: Float64Array[], rows: number): Float64Array[] {
+  return column.map((chunk, i) => chunk.subarray(0, Math.max(0, Math.min(VALUE_CHUNK_ROWS, rows - i * VALUE_CHUNK_ROWS))));
 }
 
 async function readEntry(file: string): Promise<JoinIndex | undefined> {
@@ -124,7 +120,7 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     const header = JSON.parse(data.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength)) as Header;
     let at = MAGIC.length + 4 + jsonLength;
     at += (8 - (at % 8)) % 8;
-    const take = <T extends Int32Array | Float64Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
+    const take = <T extends Int32Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
       const byteLength = count * Kind.BYTES_PER_ELEMENT;
       if (at + byteLength > data.length) throw new Error('truncated');
       const shared = new SharedArrayBuffer(Math.max(byteLength, Kind.BYTES_PER_ELEMENT));
@@ -137,22 +133,24 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     const pathCode = take(Int32Array, lengths.pathCode);
     const pathMult = take(Int32Array, lengths.pathMult);
     const keyStart = take(Int32Array, lengths.keyStart);
-    const rowOrder = take(Int32Array, lengths.rowOrder);
+    const runEnd = take(Int32Array, lengths.runEnd);
     at += (8 - (at % 8)) % 8;
-    const width = header.columns.length;
-    const chunks: Float64Array[] = [];
-    for (let rows = lengths.rowOrder; rows > 0; rows -= CHUNK_ROWS) {
-      const chunk = new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * width * 8));
-      const count = Math.min(rows, CHUNK_ROWS) * width;
-      if (at + count * 8 > data.length) throw new Error('truncated');
-      new Uint8Array(chunk.buffer).set(data.subarray(at, at + count * 8));
-      at += count * 8;
-      chunks.push(chunk);
-    }
-    if (at !== data.length || lengths.values !== lengths.rowOrder * width) throw new Error('trailing bytes');
+    const values = header.columns.map(() => {
+      const chunks: Float64Array[] = [];
+      for (let rows = lengths.rows; rows > 0; rows -= VALUE_CHUNK_ROWS) {
+        const count = Math.min(rows, VALUE_CHUNK_ROWS);
+        if (at + count * 8 > data.length) throw new Error('truncated');
+        const chunk = new SharedArrayBuffer(VALUE_CHUNK_ROWS * 8);
+        new Uint8Array(chunk).set(data.subarray(at, at + count * 8));
+        at += count * 8;
+        chunks.push(new Float64Array(chunk));
+      }
+      return chunks;
+    });
+    if (at !== data.length) throw new Error('trailing bytes');
     return {
       titles: { titles: header.titles, pathStart, pathCode, pathMult },
-      wages: { columns: header.columns, stateCount: header.stateCount, keyStart, rowOrder, chunks },
+      wages: { columns: header.columns, stateCount: header.stateCount, keyStart, runEnd, values },
       stats: header.stats,
     };
   } catch {

@@ -1,6 +1,6 @@
 import type { TitleIndex } from '../build/buildTitleIndex';
-import { CHUNK_ROWS, CHUNK_SHIFT, wageGroup, type WageIndex } from '../build/buildWageIndex';
-import { medianOf } from '../values/median';
+import { wageGroup, type WageIndex } from '../build/buildWageIndex';
+import { medianOfSortedRuns, type SortedRuns } from '../values/median';
 
 export interface MatchResult {
   nRows: number;
@@ -10,54 +10,56 @@ export interface MatchResult {
 
 /**
  * The answer for one (title, state): every path's code, its wage rows in the state, each row
- * counted once per path, and the median of each wage column. Scratch buffers are reused.
+ * counted once per path, and the median of each wage column, taken from the sorted runs of the
+ * codes' groups without copying them (see medianOfSortedRuns). Scratch buffers are reused.
  */
 export class MatchComputer {
-  private scratch: Float64Array[];
+  private runs: SortedRuns;
+  private groups = new Int32Array(16);
+  private scratch = new Float64Array(256);
 
   constructor(
     private readonly titles: TitleIndex,
     private readonly wages: WageIndex,
   ) {
-    this.scratch = wages.columns.map(() => new Float64Array(256));
+    this.runs = { chunks: [], starts: new Int32Array(16), ends: new Int32Array(16), weights: new Int32Array(16), m: 0 };
   }
 
   compute(titleId: number, stateId: number): MatchResult {
     const { pathStart, pathCode, pathMult } = this.titles;
-    const { keyStart, rowOrder, chunks, stateCount } = this.wages;
-    const width = this.wages.columns.length;
+    const { keyStart, runEnd, values, stateCount } = this.wages;
+    this.ensureRuns(pathStart[titleId + 1] - pathStart[titleId]);
+    const runs = this.runs;
     let nRows = 0;
     let nCodes = 0;
     for (let p = pathStart[titleId]; p < pathStart[titleId + 1]; p++) {
       const group = wageGroup(pathCode[p], stateId, stateCount);
       const rows = keyStart[group + 1] - keyStart[group];
       if (rows === 0) continue;
+      this.groups[nCodes] = group;
+      runs.weights[nCodes] = pathMult[p];
       nCodes++;
-      const mult = pathMult[p];
-      this.ensure(nRows + rows * mult);
-      for (let k = keyStart[group]; k < keyStart[group + 1]; k++) {
-        const row = rowOrder[k];
-        const values = chunks[row >> CHUNK_SHIFT];
-        const base = (row & (CHUNK_ROWS - 1)) * width;
-        for (let c = 0; c < width; c++) {
-          const column = this.scratch[c];
-          const value = values[base + c];
-          for (let m = 0; m < mult; m++) column[nRows + m] = value;
-        }
-        nRows += mult;
-      }
+      nRows += rows * pathMult[p];
     }
-    const medians = this.scratch.map((column) => (nRows === 0 ? null : medianOf(column, nRows)));
+    if (this.scratch.length < nRows) this.scratch = new Float64Array(Math.max(nRows, this.scratch.length * 2));
+    runs.m = nCodes;
+    const groupCount = keyStart.length - 1;
+    const medians = values.map((column, c) => {
+      if (nRows === 0) return null;
+      for (let i = 0; i < nCodes; i++) {
+        runs.starts[i] = keyStart[this.groups[i]];
+        runs.ends[i] = runEnd[c * groupCount + this.groups[i]];
+      }
+      runs.chunks = column;
+      return medianOfSortedRuns(runs, this.scratch);
+    });
     return { nRows, nCodes, medians };
   }
 
-  private ensure(size: number): void {
-    if (size <= this.scratch[0]?.length) return;
-    const length = Math.max(size, (this.scratch[0]?.length ?? 0) * 2);
-    this.scratch = this.scratch.map((old) => {
-      const grown = new Float64Array(length);
-      grown.set(old);
-      return grown;
-    });
+  private ensureRuns(paths: number): void {
+    if (paths <= this.groups.length) return;
+    const size = Math.max(paths, this.groups.length * 2);
+    this.groups = new Int32Array(size);
+    this.runs = { chunks: this.runs.chunks, starts: new Int32Array(size), ends: new Int32Array(size), weights: new Int32Array(size), m: 0 };
   }
 }

@@ -73,3 +73,103 @@ function swap(values: Float64Array, a: number, b: number): void {
   values[a] = values[b];
   values[b] = t;
 }
+
+/** Values of a chunked array: value i is chunks[i >> VALUE_CHUNK_SHIFT][i & (VALUE_CHUNK_ROWS − 1)]. */
+export const VALUE_CHUNK_SHIFT = 16;
+export const VALUE_CHUNK_ROWS = 1 << VALUE_CHUNK_SHIFT;
+const MASK = VALUE_CHUNK_ROWS - 1;
+
+/**
+ * Runs of one chunked array taken together, each run counted `weights[i]` times: runs i < m are
+ * values starts[i] .. ends[i] of `chunks`, ascending, with no NaN. The multiset they form is
+ * never built.
+ */
+export interface SortedRuns {
+  chunks: Float64Array[];
+  starts: Int32Array;
+  ends: Int32Array;
+  weights: Int32Array;
+  m: number;
+}
+
+/**
+ * Median of the multiset that `runs` describe, with medianOf's rule (mean of the two middle
+ * values as (a + b) / 2; null when empty). One run: two indexed reads. Several: the k-th value by
+ * binary search within each run, costing ~m²·log² of the run length, unless gathering the n values
+ * into `scratch` and selecting is cheaper (many runs, few values each). `scratch` must hold n.
+ */
+export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): number | null {
+  const { chunks, starts, ends, weights, m } = runs;
+  let n = 0;
+  let longest = 0;
+  for (let i = 0; i < m; i++) {
+    const length = ends[i] - starts[i];
+    n += weights[i] * length;
+    if (length > longest) longest = length;
+  }
+  if (n === 0) return null;
+  const half = n >> 1;
+  if (m === 1) {
+    const at = (k: number) => valueAt(chunks, starts[0] + Math.floor(k / weights[0]));
+    return (n & 1) === 1 ? at(half) : (at(half - 1) + at(half)) / 2;
+  }
+  const steps = 32 - Math.clz32(longest);
+  if (m * m * steps * steps > 4 * n) {
+    if (scratch.length < n) throw new RangeError(`scratch holds ${scratch.length} values, ${n} needed`);
+    let at = 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = starts[i]; j < ends[i]; j++) {
+        const v = chunks[j >> VALUE_CHUNK_SHIFT][j & MASK];
+        for (let w = 0; w < weights[i]; w++) scratch[at++] = v;
+      }
+    }
+    return medianOf(scratch, n);
+  }
+  return (n & 1) === 1 ? kthOfRuns(runs, half) : (kthOfRuns(runs, half - 1) + kthOfRuns(runs, half)) / 2;
+}
+
+function valueAt(chunks: Float64Array[], i: number): number {
+  return chunks[i >> VALUE_CHUNK_SHIFT][i & MASK];
+}
+
+/**
+ * The k-th smallest (0-based) value of the runs' multiset: the least value v of any run with
+ * more than k values <= v. Each run contributes its first such value (binary search, since the
+ * count grows along a sorted run); the least of those is the answer.
+ */
+function kthOfRuns(runs: SortedRuns, k: number): number {
+  const { chunks, starts, ends, m } = runs;
+  let best = Number.POSITIVE_INFINITY;
+  let found = false;
+  for (let i = 0; i < m; i++) {
+    let lo = starts[i];
+    let hi = ends[i];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (countAtMost(runs, valueAt(chunks, mid)) > k) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < ends[i] && (!found || valueAt(chunks, lo) < best)) {
+      best = valueAt(chunks, lo);
+      found = true;
+    }
+  }
+  return best;
+}
+
+/** How many values of the runs' multiset are <= v. */
+function countAtMost(runs: SortedRuns, v: number): number {
+  const { chunks, starts, ends, weights, m } = runs;
+  let count = 0;
+  for (let i = 0; i < m; i++) {
+    let lo = starts[i];
+    let hi = ends[i];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (valueAt(chunks, mid) <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    count += weights[i] * (lo - starts[i]);
+  }
+  return count;
+}
