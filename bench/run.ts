@@ -18,10 +18,10 @@ import { generateDataset, type DatasetSpec, type GeneratedDataset } from '../tes
 import type { SubjectJob, SubjectResult } from './common';
 import { compareCsv, type CompareResult } from './compare';
 
-const REPO = path.resolve(__dirname, '..', '..');
+export const REPO = path.resolve(__dirname, '..', '..');
 const BASE_SPEC = { seed: 42, queryRows: 15_000_000, relatedRows: 1_300_000, wageRows: 1_700_000, quirks: 'portable' as const, shape: 'design' as const };
 
-interface SubjectDef {
+export interface SubjectDef {
   id: string;
   label: string;
   script: string;
@@ -90,7 +90,7 @@ function parseArgs(argv: string[]): Args {
 // ------------------------------------------------------------------------------------------------
 // data set: generated once per spec, reused while the manifest matches
 
-interface Manifest {
+export interface Manifest {
   spec: DatasetSpec;
   generator: string;
   dataset: GeneratedDataset;
@@ -113,7 +113,7 @@ function generatorFingerprint(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function datasetFiles(d: GeneratedDataset): string[] {
+export function datasetFiles(d: GeneratedDataset): string[] {
   const o = d.options;
   return [...o.queries.files, ...o.related.files, ...o.codes.files, ...o.wages.files];
 }
@@ -127,7 +127,7 @@ function fileSizes(files: string[]): Record<string, number> | undefined {
   return sizes;
 }
 
-async function ensureDataset(args: Args): Promise<Manifest> {
+export async function ensureDataset(args: Pick<Args, 'scale' | 'dataRoot'>): Promise<Manifest> {
   const spec: DatasetSpec = {
     ...BASE_SPEC,
     queryRows: Math.round(BASE_SPEC.queryRows * args.scale),
@@ -162,18 +162,18 @@ async function ensureDataset(args: Args): Promise<Manifest> {
 // ------------------------------------------------------------------------------------------------
 // running subjects
 
-interface RunRecord {
+export interface RunRecord {
   ok: boolean;
   result?: SubjectResult;
   outerWallMs: number;
   error?: string;
 }
 
-function log(line: string): void {
+export function log(line: string): void {
   process.stdout.write(line + '\n');
 }
 
-async function runSubject(def: SubjectDef, manifest: Manifest, args: Args): Promise<RunRecord> {
+export async function runSubject(def: SubjectDef, manifest: Manifest, args: Pick<Args, 'outDir' | 'timeoutS'>): Promise<RunRecord> {
   const dir = path.join(args.outDir, def.id);
   fs.mkdirSync(dir, { recursive: true });
   const job: SubjectJob = {
@@ -229,14 +229,14 @@ async function runSubject(def: SubjectDef, manifest: Manifest, args: Args): Prom
   }
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Reads every input file once so the first subject does not pay for a cold page cache. */
-function warmPageCache(files: string[]): void {
+export function warmPageCache(files: string[]): void {
   const buf = Buffer.allocUnsafe(8 << 20);
   for (const f of files) {
     const fd = fs.openSync(f, 'r');
@@ -375,7 +375,10 @@ async function main(): Promise<void> {
   if (!allAgree || failures.length) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
-});
+// bench/scaling.ts imports the pieces above
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -2,9 +2,11 @@
  * Bench subject: the engine through its command line (dist/src/cli/main.js, built by
  * `npm run build`), `--workers` = job.parallelism.
  *   node dist-bench/bench/subjects/engine.js job.json
- * Wall time is measured here, around the CLI process; peak RSS is the larger of the CLI's own
- * summary (peakRssMB) and the child's VmHWM sampled from /proc every 50 ms.
- * Prints one JSON line: { wallMs, maxRssMB, matched, unmatched, cliWallMs, cliPeakRssMB }.
+ * Wall time is measured here, around the CLI process; CPU time (user + system, all threads) and
+ * getrusage's peak RSS are written by the CLI process itself at exit (../rusageAtExit.ts, preloaded);
+ * peak RSS is the largest of that, the CLI's own summary (peakRssMB) and the child's VmHWM sampled
+ * from /proc every 50 ms.
+ * Prints one JSON line: { wallMs, maxRssMB, cpuMs, matched, unmatched, cliWallMs, cliPeakRssMB, … }.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -64,8 +66,11 @@ runMain(async () => {
   const cli = path.join(job.repoRoot, 'dist', 'src', 'cli', 'main.js');
   if (!fs.existsSync(cli)) throw new Error(`${cli} not found: run npm run build first`);
   const summaryJson = job.summaryJson ?? `${job.outMatched}.summary.json`;
+  const rusageJson = `${summaryJson}.rusage.json`;
   fs.rmSync(summaryJson, { force: true });
+  fs.rmSync(rusageJson, { force: true });
   const args = [
+    '--require', path.join(__dirname, '..', 'rusageAtExit.js'),
     cli,
     ...cliArgs(job.options),
     '--out', job.outMatched,
@@ -76,7 +81,7 @@ runMain(async () => {
     ...(job.extraArgs ?? []),
   ];
   const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_RUSAGE_FILE: rusageJson } });
   // a timed-out bench run terminates this process: take the CLI down with it
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
@@ -95,14 +100,19 @@ runMain(async () => {
   clearInterval(sampler);
   if (code !== 0) throw new Error(`engine CLI exited with code ${code} (its message is above; arguments: see cliArgs and ${path.basename(process.argv[2])})`);
   const summary = JSON.parse(fs.readFileSync(summaryJson, 'utf8')) as { wallMs: number; peakRssMB: number; matched: number; unmatched: number };
+  const rusage = JSON.parse(fs.readFileSync(rusageJson, 'utf8')) as { userMs: number; systemMs: number; maxRssMB: number };
   printResult({
     wallMs: Math.round(wallMs),
-    maxRssMB: Math.round(Math.max(summary.peakRssMB ?? 0, hwm)),
+    maxRssMB: Math.round(Math.max(summary.peakRssMB ?? 0, hwm, rusage.maxRssMB)),
+    cpuMs: rusage.userMs + rusage.systemMs,
+    userMs: rusage.userMs,
+    systemMs: rusage.systemMs,
     matched: summary.matched,
     unmatched: summary.unmatched,
     cliWallMs: summary.wallMs,
     cliPeakRssMB: summary.peakRssMB,
     sampledPeakRssMB: Math.round(hwm),
+    rusagePeakRssMB: rusage.maxRssMB,
     workers: job.parallelism,
   });
 });
