@@ -110,14 +110,17 @@ test('SIGTERM while the main thread decodes a long gzipped record: exit 130 with
   expect(ws.leftovers()).toEqual([]);
 });
 
-describe('a worker that dies mid-run (out of heap: NODE_OPTIONS=--max-old-space-size=32, a 30 MB field)', () => {
+// The probe reads plain fields as bytes, so only a field it must decode (one with a doubled quote)
+// becomes a 30 MB string: that one cannot fit a 32 MB heap.
+describe('a worker that dies mid-run (out of heap: NODE_OPTIONS=--max-old-space-size=32, a 30 MB quoted field)', () => {
   let res: Awaited<ReturnType<typeof cliAsync>['done']>;
   beforeAll(async () => {
     const big = ws.file('big-title.csv');
     const fd = openSync(big, 'w');
     writeSync(fd, 'title,location\n' + 'Analyst,"Austin, TX"\n'.repeat(2000));
+    writeSync(fd, '"""W');
     writeSync(fd, Buffer.alloc(30 << 20, 'W'));
-    writeSync(fd, ',TX\n' + 'Chef,CA\n'.repeat(2000));
+    writeSync(fd, '",TX\n' + 'Chef,CA\n'.repeat(2000));
     closeSync(fd);
     const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=32`.trim() };
     res = await cliAsync([...ws.tableArgs({ queries: big }), '--out', ws.matched, '--workers', '2', '-q'], { env, deadlineMs: 30_000 }).done;

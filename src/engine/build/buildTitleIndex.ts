@@ -38,8 +38,12 @@ export function addCodeRow(table: CodeTable, code: string, title: string, caseIn
  * how many (related row, code row) paths reach each. Flat typed arrays so it can be shared with
  * workers cheaply. A title with related rows but no code has an empty path list.
  */
-export interface TitleIndex {
+export interface TitleIndex extends TitlePaths {
   titles: string[];
+}
+
+/** The paths alone, in shared memory: what the workers need (they find titles by their bytes). */
+export interface TitlePaths {
   pathStart: Int32Array;
   pathCode: Int32Array;
   pathMult: Int32Array;
@@ -94,15 +98,16 @@ export class TitleIndexBuilder {
   build(): TitleIndex {
     if (this.options.includeSelf) this.addSelfPaths();
     const titles = [...this.paths.keys()];
-    const pathStart = new Int32Array(titles.length + 1);
+    const shared = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
+    const pathStart = shared(titles.length + 1);
     let total = 0;
     for (let i = 0; i < titles.length; i++) {
       pathStart[i] = total;
       total += this.paths.get(titles[i])!.size;
     }
     pathStart[titles.length] = total;
-    const pathCode = new Int32Array(total);
-    const pathMult = new Int32Array(total);
+    const pathCode = shared(total);
+    const pathMult = shared(total);
     let at = 0;
     for (const title of titles) {
       for (const [code, mult] of this.paths.get(title)!) {

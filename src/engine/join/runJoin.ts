@@ -18,7 +18,7 @@ import { csvLine, jsonLine, matchedColumns, UNMATCHED_COLUMNS } from '../output/
 import type { OutputChunk, RowSink } from '../output/sink';
 import { planQueries } from '../probe/planQueries';
 import { invalidUtf8Error } from '../scan/utf8';
-import { pairKey, REASONS, type OutputPart, type ProbeRequest, type ProbeSetup } from '../probe/probeQueries';
+import { pairKey, REASONS, titleTable, type OutputPart, type ProbeRequest, type ProbeSetup } from '../probe/probeQueries';
 import type { ProbeTask, ProbeTaskResult } from '../pool/tasks';
 import { workerFile } from '../pool/workerFile';
 import { openTable } from '../source/openTable';
@@ -110,7 +110,9 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
   const buildMs = Date.now() - started;
 
   // 4. Queries through the worker pool.
-  const setup: ProbeSetup = { titles, wages, caseInsensitive, includeSelf };
+  // The workers get the paths and a byte table of the titles, all in shared memory, not the strings.
+  const { pathStart, pathCode, pathMult } = titles;
+  const setup: ProbeSetup = { titles: { pathStart, pathCode, pathMult }, titleTable: titleTable(titles.titles), wages, caseInsensitive, includeSelf };
   const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   // On abort the pool is destroyed at once, even with tasks running; a worker that had already
   // answered then makes piscina emit 'error', which must not become an uncaught exception.

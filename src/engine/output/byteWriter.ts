@@ -56,6 +56,46 @@ export class ByteWriter {
     this.length = at;
   }
 
+  /** Bytes start .. end of src, as they are (they must be UTF-8). */
+  writeBytes(src: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    if (this.length + length > this.buf.length) this.grow(this.length + length);
+    // A loop beats a native copy for the short fields of an output row.
+    if (length < 48) {
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = src[i];
+    } else {
+      this.buf.set(src.subarray(start, end), this.length);
+    }
+    this.length += length;
+  }
+
+  /**
+   * Bytes start .. end of src as one CSV field: in quotes with quotes doubled when `quote`, after
+   * an apostrophe when `apostrophe` (see neutralizeFormula).
+   */
+  writeCsvBytes(src: Uint8Array, start: number, end: number, quote: boolean, apostrophe: boolean): void {
+    const most = 2 * (end - start) + 3;
+    if (this.length + most > this.buf.length) this.grow(this.length + most);
+    const buf = this.buf;
+    let at = this.length;
+    if (quote) buf[at++] = 0x22;
+    if (apostrophe) buf[at++] = 0x27;
+    for (let i = start; i < end; i++) {
+      const b = src[i];
+      if (b === 0x22 && quote) buf[at++] = 0x22;
+      buf[at++] = b;
+    }
+    if (quote) buf[at++] = 0x22;
+    this.length = at;
+  }
+
+  writeByte(byte: number): void {
+    if (this.length === this.buf.length) this.grow(this.length + 1);
+    this.buf[this.length++] = byte;
+  }
+
   /** Starts over, keeping the buffer: a worker reuses one writer per output for all its tasks. */
   reset(): void {
     this.length = 0;

@@ -1,4 +1,4 @@
-import type { TitleIndex } from '../build/buildTitleIndex';
+import type { TitlePaths } from '../build/buildTitleIndex';
 import { wageGroup, type WageIndex } from '../build/buildWageIndex';
 import { medianOfSortedRuns, type SortedRuns } from '../values/median';
 
@@ -19,7 +19,7 @@ export class MatchComputer {
   private scratch = new Float64Array(256);
 
   constructor(
-    private readonly titles: TitleIndex,
+    private readonly titles: TitlePaths,
     private readonly wages: WageIndex,
   ) {
     this.runs = { chunks: [], starts: new Int32Array(16), ends: new Int32Array(16), weights: new Int32Array(16), m: 0 };

@@ -1,6 +1,6 @@
-import type { TitleIndex } from '../build/buildTitleIndex';
+import type { TitlePaths } from '../build/buildTitleIndex';
 import type { WageIndex } from '../build/buildWageIndex';
-import { trimText } from '../build/titleKey';
+import { titleKey, trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
 import { ByteWriter } from '../output/byteWriter';
 import { neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
@@ -9,7 +9,9 @@ import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
+import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from './byteTable';
 import { MatchComputer } from './computeMatch';
+import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from './fieldBytes';
 
 export const REASONS: readonly UnmatchedReason[] = [
   'unknown_state',
@@ -19,7 +21,9 @@ export const REASONS: readonly UnmatchedReason[] = [
 ];
 
 export interface ProbeSetup {
-  titles: TitleIndex;
+  titles: TitlePaths;
+  /** Title key (UTF-8 bytes) → title id, in shared memory: see titleTable(). */
+  titleTable: ByteTableData;
   wages: WageIndex;
   caseInsensitive: boolean;
   includeSelf: boolean;
@@ -77,12 +81,18 @@ export interface InvalidUtf8 {
   byte: number;
 }
 
+/** The table the workers find query titles in: every title key of the index, by its bytes. */
+export function titleTable(titles: readonly string[]): ByteTableData {
+  return ByteTable.ofKeys(titles).data;
+}
+
 /**
  * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
  * cached answer (a formatted tail of ~100 bytes plus its map entry) costs ~200 bytes, so a full
- * cache stays around 40 MB per worker.
+ * cache stays around 10 MB per worker; locations (by their bytes) take at most ~5 MB.
  */
 const CACHE_LIMIT = 200_000;
+const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
 /** Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer. */
 const ANSWER_CACHE_LIMIT = 50_000;
 
@@ -92,17 +102,20 @@ const ANSWER_CACHE_LIMIT = 50_000;
  * because query tables repeat pairs far more often than they introduce new ones.
  */
 export class QueryProber {
-  private readonly titleIds = new Map<string, number>();
+  private readonly titleIds: ByteTable;
+  /** Location bytes → state id + 1 (0: no state); locations the bytes cannot key go to the Map. */
+  private readonly stateOfBytes = ByteTable.create(CACHE_LIMIT, LOCATION_CACHE_BYTES, false);
   private readonly stateOfLocation = new Map<string, number>();
   private readonly answers = new Map<number, CachedAnswer>();
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
+  private readonly row = new QueryRow();
   private readonly matchedText = new ByteWriter();
   private readonly unmatchedText = new ByteWriter();
   private readonly columns: string[];
 
   constructor(private readonly setup: ProbeSetup) {
-    setup.titles.titles.forEach((title, id) => this.titleIds.set(title, id));
+    this.titleIds = new ByteTable(setup.titleTable);
     this.computer = new MatchComputer(setup.titles, setup.wages);
     this.columns = matchedColumns(setup.wages.columns);
   }
@@ -113,6 +126,10 @@ export class QueryProber {
     const reasons = [0, 0, 0, 0];
     const [titleCol, locationCol] = request.columns;
     const needed = Math.max(titleCol, locationCol) + 1;
+    const lower = this.setup.caseInsensitive;
+    const row = this.row;
+    row.titleCol = titleCol;
+    row.locationCol = locationCol;
     let tooFew: ProbeOutput['error'];
     let ordinalNext = 0;
     const skipped: SkippedRows = { count: 0, examples: [] };
@@ -127,23 +144,24 @@ export class QueryProber {
         tooFew = { kind: 'too_few_fields', offset: cur.recordStart, line: cur.line, field: cur.count };
         return false;
       }
-      const title = trimText(cur.text(titleCol));
-      const location = trimText(cur.text(locationCol));
-      const stateId = this.stateOf(location);
+      row.cur = cur;
+      row.title.read(cur, titleCol, lower);
+      row.location.read(cur, locationCol, false);
+      const stateId = this.stateOf(row);
       if (stateId < 0) {
         reasons[0]++;
-        unmatched.addUnmatched(ordinal, title, location, -1, 0);
+        unmatched.addUnmatched(ordinal, row, -1, 0);
         return true;
       }
-      const titleId = this.titleIds.get(this.setup.caseInsensitive ? title.toLowerCase() : title);
-      const answer = titleId === undefined ? undefined : this.answer(titleId, stateId, request.formats.matched);
+      const titleId = this.titleIdOf(row, lower);
+      const answer = titleId === NOT_FOUND ? undefined : this.answer(titleId, stateId, request.formats.matched);
       if (answer instanceof Answer) {
-        matched.addMatched(ordinal, title, location, answer);
+        matched.addMatched(ordinal, row, answer);
         return true;
       }
       const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
       reasons[reason]++;
-      unmatched.addUnmatched(ordinal, title, location, stateId, reason);
+      unmatched.addUnmatched(ordinal, row, stateId, reason);
       return true;
     });
     // The records delivered must be valid UTF-8: one native check over their bytes per call.
@@ -161,7 +179,22 @@ export class QueryProber {
     return { records: outcome.records, next: outcome.next, line: outcome.line, matched: matched.finish(), unmatched: unmatched.finish(), reasons, skipped, error: outcome.error };
   }
 
-  private stateOf(location: string): number {
+  /** The row's state id, or -1: by the location's bytes when they are its key, else by its text. */
+  private stateOf(row: QueryRow): number {
+    const field = row.location;
+    if ((field.flags & SLOW) !== 0) return this.stateOfText(row.locationText());
+    const buf = row.cur.buf;
+    const known = this.stateOfBytes.find(buf, field.start, field.end, field.hash, false);
+    if (known !== NOT_FOUND) return known - 1;
+    const id = this.stateOfText(row.locationText());
+    if (!this.stateOfBytes.add(buf, field.start, field.end, field.hash, id + 1)) {
+      this.stateOfBytes.clear();
+      this.stateOfBytes.add(buf, field.start, field.end, field.hash, id + 1);
+    }
+    return id;
+  }
+
+  private stateOfText(location: string): number {
     let id = this.stateOfLocation.get(location);
     if (id === undefined) {
       if (this.stateOfLocation.size >= CACHE_LIMIT) this.stateOfLocation.clear();
@@ -169,6 +202,14 @@ export class QueryProber {
       this.stateOfLocation.set(location, id);
     }
     return id;
+  }
+
+  /** The row's title id in the index, or NOT_FOUND. */
+  private titleIdOf(row: QueryRow, lower: boolean): number {
+    const field = row.title;
+    if ((field.flags & SLOW) === 0) return this.titleIds.find(row.cur.buf, field.start, field.end, field.hash, lower);
+    const key = Buffer.from(titleKey(row.cur.text(row.titleCol), lower), 'utf8');
+    return this.titleIds.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
   }
 
   private answer(titleId: number, stateId: number, format: RowFormat): CachedAnswer {
@@ -187,18 +228,38 @@ export class QueryProber {
 }
 
 /**
+ * The query record being probed: its cursor, the two fields as bytes, and their trimmed text
+ * when an output needs strings (made only then).
+ */
+class QueryRow {
+  cur = new FieldCursor();
+  titleCol = 0;
+  locationCol = 0;
+  readonly title = new FieldBytes();
+  readonly location = new FieldBytes();
+
+  titleText(): string {
+    return trimText(this.cur.text(this.titleCol));
+  }
+
+  locationText(): string {
+    return trimText(this.cur.text(this.locationCol));
+  }
+}
+
+/**
  * A cached matched answer, kept only in the form the run writes: the formatted tail of a CSV or
  * JSON line (state, n_rows, n_codes, medians), or the values for row objects. A tail string is a
  * fraction of the memory of the values, so more answers fit the cache.
  */
 class Answer {
   readonly reason = -1;
-  constructor(readonly tail: string | (string | number | null)[]) {}
+  constructor(readonly tail: Uint8Array | string | (string | number | null)[]) {}
 }
 
 function answerTail(format: RowFormat, columns: string[], values: (string | number | null)[]): Answer['tail'] {
   if (format === 'rows') return values;
-  if (format === 'csv') return ',' + csvLine(values);
+  if (format === 'csv') return Buffer.from(',' + csvLine(values), 'utf8');
   if (format === 'tagged') return ',' + values.map((v) => JSON.stringify(v)).join(',') + ']\n';
   let tail = '';
   for (let i = 0; i < values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(values[i])}`;
@@ -228,44 +289,57 @@ class PartBuilder {
     this.pairKeys = withPairKeys ? [] : undefined;
   }
 
-  addMatched(ordinal: number, title: string, location: string, answer: Answer): void {
+  addMatched(ordinal: number, row: QueryRow, answer: Answer): void {
     this.rows++;
-    this.pairKeys?.push(pairKey(title, location));
+    this.pairKeys?.push(pairKey(row.titleText(), row.locationText()));
     const tail = answer.tail;
-    if (typeof tail !== 'string') {
-      this.addObject(ordinal, [title, location, ...tail]);
-    } else if (this.format === 'csv') {
-      this.writeCsvText(title);
-      this.text.write(',');
-      this.writeCsvText(location);
-      this.text.write(tail);
+    if (tail instanceof Uint8Array) {
+      this.writeCsvFields(row);
+      this.text.writeBytes(tail, 0, tail.length);
+    } else if (typeof tail !== 'string') {
+      this.addObject(ordinal, [row.titleText(), row.locationText(), ...tail]);
     } else if (this.format === 'tagged') {
-      this.text.write(`[${ordinal},${JSON.stringify(title)},${JSON.stringify(location)}`);
+      this.text.write(`[${ordinal},${JSON.stringify(row.titleText())},${JSON.stringify(row.locationText())}`);
       this.text.write(tail);
     } else {
-      this.text.write(`{"title":${JSON.stringify(title)},"location":${JSON.stringify(location)}`);
+      this.text.write(`{"title":${JSON.stringify(row.titleText())},"location":${JSON.stringify(row.locationText())}`);
       this.text.write(tail);
     }
   }
 
-  addUnmatched(ordinal: number, title: string, location: string, stateId: number, reason: number): void {
+  addUnmatched(ordinal: number, row: QueryRow, stateId: number, reason: number): void {
     this.rows++;
-    this.pairKeys?.push(pairKey(title, location));
+    this.pairKeys?.push(pairKey(row.titleText(), row.locationText()));
     if (this.format === 'csv') {
-      this.writeCsvText(title);
-      this.text.write(',');
-      this.writeCsvText(location);
-      this.text.write(unmatchedCsvTail(stateId, reason));
+      this.writeCsvFields(row);
+      const tail = unmatchedCsvTail(stateId, reason);
+      this.text.writeBytes(tail, 0, tail.length);
       return;
     }
-    const values = [title, location, stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]];
+    const values = [row.titleText(), row.locationText(), stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]];
     if (this.format === 'tagged') this.text.write(`[${ordinal},${values.map((v) => JSON.stringify(v)).join(',')}]\n`);
     else if (this.format === 'jsonl') this.text.write(jsonLine(this.columns, values));
     else this.addObject(ordinal, values);
   }
 
-  private writeCsvText(text: string): void {
-    this.text.writeCsvField(this.guardFormulas ? neutralizeFormula(text) : text);
+  /** "title,location": each field's own bytes when they are already what CSV needs, else its text. */
+  private writeCsvFields(row: QueryRow): void {
+    this.writeCsvField(row.cur, row.title, row.titleCol);
+    this.text.writeByte(0x2c);
+    this.writeCsvField(row.cur, row.location, row.locationCol);
+  }
+
+  /** As csvField(neutralizeFormula(text)) would write it, from the bytes unless the field is SLOW. */
+  private writeCsvField(cur: FieldCursor, field: FieldBytes, col: number): void {
+    const flags = field.flags;
+    if ((flags & SLOW) !== 0) {
+      const text = trimText(cur.text(col));
+      this.text.writeCsvField(this.guardFormulas ? neutralizeFormula(text) : text);
+    } else if ((flags & (NEEDS_QUOTES | FORMULA)) === 0) {
+      this.text.writeBytes(cur.buf, field.start, field.end);
+    } else {
+      this.text.writeCsvBytes(cur.buf, field.start, field.end, (flags & NEEDS_QUOTES) !== 0, this.guardFormulas && (flags & FORMULA) !== 0);
+    }
   }
 
   private addObject(ordinal: number, values: (string | number | null)[]): void {
@@ -280,10 +354,10 @@ class PartBuilder {
 }
 
 /** ",state,reason\n" per (state or none, reason), made once: unmatched rows are most rows. */
-const unmatchedTails: string[] = [];
-function unmatchedCsvTail(stateId: number, reason: number): string {
+const unmatchedTails: Uint8Array[] = [];
+function unmatchedCsvTail(stateId: number, reason: number): Uint8Array {
   const key = (stateId + 1) * REASONS.length + reason;
-  return (unmatchedTails[key] ??= ',' + csvLine([stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]]));
+  return (unmatchedTails[key] ??= Buffer.from(',' + csvLine([stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]]), 'utf8'));
 }
 
 export function pairKey(title: string, location: string): string {

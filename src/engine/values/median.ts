@@ -96,7 +96,7 @@ export interface SortedRuns {
  * Median of the multiset that `runs` describe, with medianOf's rule (mean of the two middle
  * values as (a + b) / 2; null when empty). One run: two indexed reads. Several: the k-th value by
  * binary search within each run, costing ~m²·log² of the run length, unless gathering the n values
- * into `scratch` and selecting is cheaper (many runs, few values each). `scratch` must hold n.
+ * into `scratch` and selecting is cheaper (short runs, or many of them). `scratch` must hold n.
  */
 export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): number | null {
   const { chunks, starts, ends, weights, m } = runs;
@@ -113,8 +113,10 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
     const at = (k: number) => valueAt(chunks, starts[0] + Math.floor(k / weights[0]));
     return (n & 1) === 1 ? at(half) : (at(half - 1) + at(half)) / 2;
   }
+  // A search step (a binary search in every run) costs several times a gathered value's share of
+  // a selection; measured on the bench's answers, searching pays off only for long runs.
   const steps = 32 - Math.clz32(longest);
-  if (m * m * steps * steps > 4 * n) {
+  if (16 * m * m * steps * steps > n) {
     if (scratch.length < n) throw new RangeError(`scratch holds ${scratch.length} values, ${n} needed`);
     let at = 0;
     for (let i = 0; i < m; i++) {
@@ -125,7 +127,7 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
     }
     return medianOf(scratch, n);
   }
-  return (n & 1) === 1 ? kthOfRuns(runs, half) : (kthOfRuns(runs, half - 1) + kthOfRuns(runs, half)) / 2;
+  return (n & 1) === 1 ? kthOfSortedRuns(runs, half) : (kthOfSortedRuns(runs, half - 1) + kthOfSortedRuns(runs, half)) / 2;
 }
 
 function valueAt(chunks: Float64Array[], i: number): number {
@@ -137,7 +139,7 @@ function valueAt(chunks: Float64Array[], i: number): number {
  * more than k values <= v. Each run contributes its first such value (binary search, since the
  * count grows along a sorted run); the least of those is the answer.
  */
-function kthOfRuns(runs: SortedRuns, k: number): number {
+export function kthOfSortedRuns(runs: SortedRuns, k: number): number {
   const { chunks, starts, ends, m } = runs;
   let best = Number.POSITIVE_INFINITY;
   let found = false;

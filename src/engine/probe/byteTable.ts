@@ -1,0 +1,135 @@
+/**
+ * A hash table from byte strings to int32 values, looked up with the bytes of a field where they
+ * lie in the input buffer: the probe finds a query's title and location without making a string.
+ * Open addressing (linear probing) over a power-of-two slot array; keys live back to back in one
+ * byte arena. With `lower`, ASCII letters of the looked-up bytes compare as lower case (the keys
+ * are stored lower-cased).
+ *
+ * Most lookups are for keys that are not there (query titles no related row knows), so a slot
+ * holds the key's hash next to its entry: a miss is settled by the slots alone, usually in one
+ * cache line, and only a hash match reads the entry and its bytes.
+ *
+ * The data is plain typed arrays, so a table built in shared memory crosses to the workers
+ * without a copy (ByteTable.data / new ByteTable(data)).
+ */
+export interface ByteTableData {
+  /** Per slot, two int32: key hash and entry + 1 (0: the slot is empty). */
+  slots: Int32Array;
+  /** Per entry, three int32: key start in `bytes`, key length, value. */
+  entries: Int32Array;
+  bytes: Uint8Array;
+  /** count[0]: entries; count[1]: bytes used. */
+  count: Int32Array;
+}
+
+export const NOT_FOUND = -1;
+
+/** FNV-1a: the hash starts at HASH_SEED and takes each byte b as h = imul(h ^ b, HASH_PRIME). */
+export const HASH_SEED = 0x811c9dc5 | 0;
+export const HASH_PRIME = 16777619;
+
+/** FNV-1a of bytes start .. end, ASCII upper case folded to lower when `lower`. */
+export function hashBytes(buf: Uint8Array, start: number, end: number, lower: boolean): number {
+  let h = HASH_SEED;
+  for (let i = start; i < end; i++) {
+    let b = buf[i];
+    if (lower && b >= 0x41 && b <= 0x5a) b |= 0x20;
+    h = Math.imul(h ^ b, HASH_PRIME);
+  }
+  return h;
+}
+
+export class ByteTable {
+  readonly data: ByteTableData;
+  private readonly mask: number;
+  private readonly capacity: number;
+
+  /** A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory. */
+  static create(entries: number, bytes: number, shared: boolean): ByteTable {
+    const slots = 1 << Math.max(4, 32 - Math.clz32(Math.max(1, entries) * 2 - 1));
+    const memory = (n: number) => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+    return new ByteTable({
+      slots: new Int32Array(memory(slots * 2 * 4)),
+      entries: new Int32Array(memory(Math.max(1, entries) * 3 * 4)),
+      bytes: new Uint8Array(memory(Math.max(1, bytes))),
+      count: new Int32Array(memory(2 * 4)),
+    });
+  }
+
+  /** Keys in order, each mapped to its index; in shared memory, for the workers. */
+  static ofKeys(keys: readonly string[]): ByteTable {
+    const encoded = keys.map((key) => Buffer.from(key, 'utf8'));
+    const table = ByteTable.create(keys.length, encoded.reduce((n, b) => n + b.length, 0), true);
+    encoded.forEach((key, i) => {
+      const hash = hashBytes(key, 0, key.length, false);
+      // A repeated key keeps its first index, as a Map built in order would.
+      if (table.find(key, 0, key.length, hash, false) === NOT_FOUND) table.add(key, 0, key.length, hash, i);
+    });
+    return table;
+  }
+
+  constructor(data: ByteTableData) {
+    this.data = data;
+    this.mask = (data.slots.length >> 1) - 1;
+    this.capacity = data.entries.length / 3;
+  }
+
+  get size(): number {
+    return this.data.count[0];
+  }
+
+  /** The value stored for bytes start .. end of buf (with their hash), or NOT_FOUND. */
+  find(buf: Uint8Array, start: number, end: number, hash: number, lower: boolean): number {
+    const { slots, entries, bytes } = this.data;
+    const length = end - start;
+    for (let s = hash & this.mask; ; s = (s + 1) & this.mask) {
+      const entry = slots[2 * s + 1] - 1;
+      if (entry < 0) return NOT_FOUND;
+      if (slots[2 * s] !== hash || entries[3 * entry + 1] !== length) continue;
+      const at = entries[3 * entry] - start;
+      let i = start;
+      if (lower) {
+        for (; i < end; i++) {
+          let b = buf[i];
+          if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+          if (b !== bytes[at + i]) break;
+        }
+      } else {
+        while (i < end && buf[i] === bytes[at + i]) i++;
+      }
+      if (i === end) return entries[3 * entry + 2];
+    }
+  }
+
+  /**
+   * Adds a key that is not in the table (stored as looked up: lower-cased when `lower`). False
+   * when the table is full (entries or bytes); the caller may clear it and add again.
+   */
+  add(buf: Uint8Array, start: number, end: number, hash: number, value: number, lower = false): boolean {
+    const { slots, entries, bytes, count } = this.data;
+    const entry = count[0];
+    const used = count[1];
+    const length = end - start;
+    if (entry >= this.capacity || used + length > bytes.length) return false;
+    for (let i = 0; i < length; i++) {
+      let b = buf[start + i];
+      if (lower && b >= 0x41 && b <= 0x5a) b |= 0x20;
+      bytes[used + i] = b;
+    }
+    entries[3 * entry] = used;
+    entries[3 * entry + 1] = length;
+    entries[3 * entry + 2] = value;
+    let s = hash & this.mask;
+    while (slots[2 * s + 1] !== 0) s = (s + 1) & this.mask;
+    slots[2 * s] = hash;
+    slots[2 * s + 1] = entry + 1;
+    count[0] = entry + 1;
+    count[1] = used + length;
+    return true;
+  }
+
+  clear(): void {
+    this.data.slots.fill(0);
+    this.data.count.fill(0);
+  }
+}

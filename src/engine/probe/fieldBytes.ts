@@ -1,0 +1,89 @@
+import type { FieldCursor } from '../scan/scanRecords';
+import { HASH_PRIME, HASH_SEED } from './byteTable';
+
+/** Only the decoded string gives this field's key or output (see FieldBytes.read). */
+export const SLOW = 1;
+/** Holds a comma, quote or line break: a CSV writer must quote it. */
+export const NEEDS_QUOTES = 2;
+/** Starts with = + - or @: a spreadsheet would run it as a formula. */
+export const FORMULA = 4;
+
+/**
+ * One query field seen as bytes: its trimmed extent in the cursor's buffer, the hash of those
+ * bytes, and flags. The bytes are exactly the UTF-8 of the trimmed text (what trimText gives)
+ * unless SLOW is set: for a field with doubled quotes, one whose edge is a non-ASCII space (NBSP,
+ * U+2000…), or, when matching case-insensitively, one with non-ASCII letters (whose lower case
+ * only the string knows). A SLOW field's start, end and hash mean nothing.
+ */
+export class FieldBytes {
+  start = 0;
+  end = 0;
+  hash = 0;
+  flags = 0;
+
+  read(cur: FieldCursor, i: number, lower: boolean): void {
+    if (i >= cur.count || cur.escaped[i] === 1) {
+      this.flags = i >= cur.count ? 0 : SLOW;
+      this.start = this.end = 0;
+      this.hash = HASH_SEED;
+      return;
+    }
+    const buf = cur.buf;
+    let start = cur.starts[i];
+    let end = cur.ends[i];
+    while (start < end && isAsciiSpace(buf[start])) start++;
+    while (end > start && isAsciiSpace(buf[end - 1])) end--;
+    this.start = start;
+    this.end = end;
+    let flags = 0;
+    if (start < end) {
+      const first = buf[start];
+      if ((first >= 0x80 && isSpace(codePointAt(buf, start))) || (buf[end - 1] >= 0x80 && isSpace(codePointAt(buf, lastCodePointStart(buf, start, end))))) {
+        this.flags = SLOW;
+        return;
+      }
+      if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) flags |= FORMULA;
+    }
+    // Hashing and the checks for quoting and case in one pass over the bytes.
+    let h = HASH_SEED;
+    for (let j = start; j < end; j++) {
+      let b = buf[j];
+      if (b <= 0x2c) {
+        if (b === 0x2c || b === 0x22 || b === 0x0a || b === 0x0d) flags |= NEEDS_QUOTES;
+      } else if (lower) {
+        if (b >= 0x80) {
+          this.flags = SLOW;
+          return;
+        }
+        if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+      }
+      h = Math.imul(h ^ b, HASH_PRIME);
+    }
+    this.hash = h;
+    this.flags = flags;
+  }
+}
+
+function isAsciiSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+/** The spaces beyond ASCII that JavaScript's \s (and so trimText) removes. */
+function isSpace(cp: number): boolean {
+  return cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000 || cp === 0xfeff;
+}
+
+/** The code point whose UTF-8 starts at i (valid UTF-8 assumed; the probe checks it). */
+function codePointAt(buf: Uint8Array, i: number): number {
+  const b = buf[i];
+  if (b < 0x80) return b;
+  if (b < 0xe0) return ((b & 0x1f) << 6) | (buf[i + 1] & 0x3f);
+  if (b < 0xf0) return ((b & 0x0f) << 12) | ((buf[i + 1] & 0x3f) << 6) | (buf[i + 2] & 0x3f);
+  return 0x10000; // four bytes: beyond every space
+}
+
+function lastCodePointStart(buf: Uint8Array, start: number, end: number): number {
+  let i = end - 1;
+  while (i > start && (buf[i] & 0xc0) === 0x80 && end - i < 4) i--;
+  return i;
+}

@@ -1,0 +1,65 @@
+import { ByteTable, hashBytes, NOT_FOUND } from '../../src/engine/probe/byteTable';
+import { seededInts } from '../support/seededInts';
+
+const bytes = (s: string) => Buffer.from(s, 'utf8');
+const find = (table: ByteTable, key: string, lower = false) => {
+  const b = bytes(key);
+  return table.find(b, 0, b.length, hashBytes(b, 0, b.length, lower), lower);
+};
+
+describe('ByteTable: byte strings to values', () => {
+  test('ofKeys maps each key to its index, in shared memory; other keys are NOT_FOUND', () => {
+    const table = ByteTable.ofKeys(['chef', 'cook', 'café', '', 'chef']);
+    expect([find(table, 'chef'), find(table, 'cook'), find(table, 'café'), find(table, '')]).toEqual([0, 1, 2, 3]);
+    expect([find(table, 'Chef'), find(table, 'che'), find(table, 'chefs'), find(table, 'cafe')]).toEqual([NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND]);
+    expect(table.data.slots.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(table.size).toBe(4);
+  });
+
+  test('lower: ASCII upper case in the looked-up bytes matches lower-case keys', () => {
+    const table = ByteTable.ofKeys(['chef de partie']);
+    expect(find(table, 'CHEF de Partie', true)).toBe(0);
+    expect(find(table, 'CHEF de Partie', false)).toBe(NOT_FOUND);
+  });
+
+  test('a key is found wherever it lies in a buffer', () => {
+    const table = ByteTable.ofKeys(['cook']);
+    const buf = bytes('x,cook,y');
+    expect(table.find(buf, 2, 6, hashBytes(buf, 2, 6, false), false)).toBe(0);
+  });
+
+  test('add until full, then clear and add again', () => {
+    const table = ByteTable.create(3, 10, false);
+    expect(table.add(bytes('ab'), 0, 2, hashBytes(bytes('ab'), 0, 2, false), 7)).toBe(true);
+    expect(table.add(bytes('cd'), 0, 2, hashBytes(bytes('cd'), 0, 2, false), 8)).toBe(true);
+    expect(table.add(bytes('efghijk'), 0, 7, hashBytes(bytes('efghijk'), 0, 7, false), 9)).toBe(false); // bytes
+    expect(table.add(bytes('ef'), 0, 2, hashBytes(bytes('ef'), 0, 2, false), 9)).toBe(true);
+    expect(table.add(bytes('gh'), 0, 2, hashBytes(bytes('gh'), 0, 2, false), 10)).toBe(false); // entries
+    expect([find(table, 'ab'), find(table, 'cd'), find(table, 'ef')]).toEqual([7, 8, 9]);
+    table.clear();
+    expect([find(table, 'ab'), table.size]).toEqual([NOT_FOUND, 0]);
+    expect(table.add(bytes('gh'), 0, 2, hashBytes(bytes('gh'), 0, 2, false), 10)).toBe(true);
+    expect(find(table, 'gh')).toBe(10);
+  });
+
+  test('equal hashes of different keys are told apart by their bytes', () => {
+    const table = ByteTable.create(4, 64, false);
+    const key = (s: string) => bytes(s);
+    // Every key is added under the same (wrong) hash: only the byte comparison separates them.
+    ['a', 'b', 'ab'].forEach((s, i) => table.add(key(s), 0, s.length, 42, i));
+    expect(['a', 'b', 'ab', 'ba'].map((s) => table.find(key(s), 0, s.length, 42, false))).toEqual([0, 1, 2, NOT_FOUND]);
+  });
+
+  test('agrees with a Map on 20,000 random keys, half of them absent', () => {
+    const next = seededInts(5);
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz ,éΩ';
+    const randomKey = () => Array.from({ length: next(12) }, () => alphabet[next(alphabet.length)]).join('');
+    const keys = [...new Set(Array.from({ length: 10000 }, randomKey))];
+    const table = ByteTable.ofKeys(keys);
+    const map = new Map(keys.map((k, i) => [k, i]));
+    for (let i = 0; i < 20000; i++) {
+      const k = i % 2 === 0 ? keys[next(keys.length)] : randomKey();
+      expect(find(table, k)).toBe(map.get(k) ?? NOT_FOUND);
+    }
+  });
+});
