@@ -115,7 +115,7 @@ describe('medianOfSortedRuns', () => {
       }
       ends[i] = at;
     });
-    return { chunks, starts, ends, weights: Int32Array.from(weights), m: lists.length };
+    return { chunks, starts, ends, weights: Int32Array.from(weights), cursors: new Int32Array(lists.length), m: lists.length };
   }
 
   /** The obvious answer: every run repeated by its weight, then medianOf. */
@@ -160,7 +160,7 @@ describe('medianOfSortedRuns', () => {
     }
   });
 
-  test('equals medianOf of the expanded multiset, on 1,000 random cases (gathered and searched)', () => {
+  test('equals medianOf of the expanded multiset, on 1,000 random cases (merged, gathered and searched)', () => {
     const next = seededInts(7);
     for (let t = 0; t < 1000; t++) {
       const { lists, weights } = randomRuns(next, t);

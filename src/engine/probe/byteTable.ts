@@ -42,6 +42,8 @@ export function hashBytes(buf: Uint8Array, start: number, end: number, lower: bo
 export class ByteTable {
   readonly data: ByteTableData;
   private readonly mask: number;
+  /** 32 − log2(slots): a slot is the top bits of hash · 2^32/φ (FNV's low bits cluster similar keys). */
+  private readonly shift: number;
   private readonly capacity: number;
 
   /** A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory. */
@@ -71,6 +73,7 @@ export class ByteTable {
   constructor(data: ByteTableData) {
     this.data = data;
     this.mask = (data.slots.length >> 1) - 1;
+    this.shift = Math.clz32(this.mask);
     this.capacity = data.entries.length / 3;
   }
 
@@ -82,7 +85,7 @@ export class ByteTable {
   find(buf: Uint8Array, start: number, end: number, hash: number, lower: boolean): number {
     const { slots, entries, bytes } = this.data;
     const length = end - start;
-    for (let s = hash & this.mask; ; s = (s + 1) & this.mask) {
+    for (let s = this.slotOf(hash); ; s = (s + 1) & this.mask) {
       const entry = slots[2 * s + 1] - 1;
       if (entry < 0) return NOT_FOUND;
       if (slots[2 * s] !== hash || entries[3 * entry + 1] !== length) continue;
@@ -119,13 +122,17 @@ export class ByteTable {
     entries[3 * entry] = used;
     entries[3 * entry + 1] = length;
     entries[3 * entry + 2] = value;
-    let s = hash & this.mask;
+    let s = this.slotOf(hash);
     while (slots[2 * s + 1] !== 0) s = (s + 1) & this.mask;
     slots[2 * s] = hash;
     slots[2 * s + 1] = entry + 1;
     count[0] = entry + 1;
     count[1] = used + length;
     return true;
+  }
+
+  private slotOf(hash: number): number {
+    return Math.imul(hash, 0x9e3779b1) >>> this.shift;
   }
 
   clear(): void {

@@ -11,18 +11,22 @@ export interface MatchResult {
 /**
  * The answer for one (title, state): every path's code, its wage rows in the state, each row
  * counted once per path, and the median of each wage column, taken from the sorted runs of the
- * codes' groups without copying them (see medianOfSortedRuns). Scratch buffers are reused.
+ * codes' groups without copying them (see medianOfSortedRuns). Scratch buffers and the result
+ * object are reused.
  */
 export class MatchComputer {
   private runs: SortedRuns;
   private groups = new Int32Array(16);
   private scratch = new Float64Array(256);
+  /** Reused for every answer: read it before the next compute. */
+  private readonly result: MatchResult;
 
   constructor(
     private readonly titles: TitlePaths,
     private readonly wages: WageIndex,
   ) {
-    this.runs = { chunks: [], starts: new Int32Array(16), ends: new Int32Array(16), weights: new Int32Array(16), m: 0 };
+    this.result = { nRows: 0, nCodes: 0, medians: wages.values.map(() => null) };
+    this.runs = { chunks: [], starts: new Int32Array(16), ends: new Int32Array(16), weights: new Int32Array(16), cursors: new Int32Array(16), m: 0 };
   }
 
   compute(titleId: number, stateId: number): MatchResult {
@@ -44,22 +48,28 @@ export class MatchComputer {
     if (this.scratch.length < nRows) this.scratch = new Float64Array(Math.max(nRows, this.scratch.length * 2));
     runs.m = nCodes;
     const groupCount = keyStart.length - 1;
-    const medians = values.map((column, c) => {
-      if (nRows === 0) return null;
+    const medians = this.result.medians;
+    for (let c = 0; c < values.length; c++) {
+      if (nRows === 0) {
+        medians[c] = null;
+        continue;
+      }
       for (let i = 0; i < nCodes; i++) {
         runs.starts[i] = keyStart[this.groups[i]];
         runs.ends[i] = runEnd[c * groupCount + this.groups[i]];
       }
-      runs.chunks = column;
-      return medianOfSortedRuns(runs, this.scratch);
-    });
-    return { nRows, nCodes, medians };
+      runs.chunks = values[c];
+      medians[c] = medianOfSortedRuns(runs, this.scratch);
+    }
+    this.result.nRows = nRows;
+    this.result.nCodes = nCodes;
+    return this.result;
   }
 
   private ensureRuns(paths: number): void {
     if (paths <= this.groups.length) return;
     const size = Math.max(paths, this.groups.length * 2);
     this.groups = new Int32Array(size);
-    this.runs = { chunks: this.runs.chunks, starts: new Int32Array(size), ends: new Int32Array(size), weights: new Int32Array(size), m: 0 };
+    this.runs = { chunks: this.runs.chunks, starts: new Int32Array(size), ends: new Int32Array(size), weights: new Int32Array(size), cursors: new Int32Array(size), m: 0 };
   }
 }

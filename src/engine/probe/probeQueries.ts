@@ -3,11 +3,12 @@ import type { WageIndex } from '../build/buildWageIndex';
 import { titleKey, trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
 import { ByteWriter } from '../output/byteWriter';
-import { neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
+import { csvField, neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import type { Dialect } from '../scan/dialect';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
+import { formatNumber } from '../values/formatNumber';
 import { stateById } from '../values/states';
 import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from './byteTable';
 import { MatchComputer } from './computeMatch';
@@ -220,7 +221,7 @@ export class QueryProber {
     if (answer === undefined) {
       if (this.answers.size >= ANSWER_CACHE_LIMIT) this.answers.clear();
       const { nRows, nCodes, medians } = this.computer.compute(titleId, stateId);
-      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer(answerTail(format, this.columns, [stateById(stateId).name, nRows, nCodes, ...medians]));
+      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
       this.answers.set(key, answer);
     }
     return answer;
@@ -257,9 +258,14 @@ class Answer {
   constructor(readonly tail: Uint8Array | string | (string | number | null)[]) {}
 }
 
-function answerTail(format: RowFormat, columns: string[], values: (string | number | null)[]): Answer['tail'] {
+function answerTail(format: RowFormat, columns: string[], state: string, nRows: number, nCodes: number, medians: (number | null)[]): Answer['tail'] {
+  if (format === 'csv') {
+    let tail = `,${csvField(state)},${nRows},${nCodes}`;
+    for (let i = 0; i < medians.length; i++) tail += ',' + formatNumber(medians[i]);
+    return Buffer.from(tail + '\n', 'utf8');
+  }
+  const values = [state, nRows, nCodes, ...medians];
   if (format === 'rows') return values;
-  if (format === 'csv') return Buffer.from(',' + csvLine(values), 'utf8');
   if (format === 'tagged') return ',' + values.map((v) => JSON.stringify(v)).join(',') + ']\n';
   let tail = '';
   for (let i = 0; i < values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(values[i])}`;

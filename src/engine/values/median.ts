@@ -82,29 +82,34 @@ const MASK = VALUE_CHUNK_ROWS - 1;
 /**
  * Runs of one chunked array taken together, each run counted `weights[i]` times: runs i < m are
  * values starts[i] .. ends[i] of `chunks`, ascending, with no NaN. The multiset they form is
- * never built.
+ * never built. `cursors` is scratch space for at least m positions.
  */
 export interface SortedRuns {
   chunks: Float64Array[];
   starts: Int32Array;
   ends: Int32Array;
   weights: Int32Array;
+  cursors: Int32Array;
   m: number;
 }
 
 /**
  * Median of the multiset that `runs` describe, with medianOf's rule (mean of the two middle
- * values as (a + b) / 2; null when empty). One run: two indexed reads. Several: the k-th value by
- * binary search within each run, costing ~m²·log² of the run length, unless gathering the n values
- * into `scratch` and selecting is cheaper (short runs, or many of them). `scratch` must hold n.
+ * values as (a + b) / 2; null when empty), by whichever way costs least for the runs' shape:
+ * - one run: two indexed reads;
+ * - a few runs: merge them up to the middle (half the values, each against every run's head);
+ * - many short runs: gather the n values into `scratch` (which must hold n) and select;
+ * - long runs: the k-th value by binary search within each run (~m²·log² of the run length).
  */
 export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): number | null {
   const { chunks, starts, ends, weights, m } = runs;
   let n = 0;
+  let values = 0;
   let longest = 0;
   for (let i = 0; i < m; i++) {
     const length = ends[i] - starts[i];
     n += weights[i] * length;
+    values += length;
     if (length > longest) longest = length;
   }
   if (n === 0) return null;
@@ -113,21 +118,56 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
     const at = (k: number) => valueAt(chunks, starts[0] + Math.floor(k / weights[0]));
     return (n & 1) === 1 ? at(half) : (at(half - 1) + at(half)) / 2;
   }
-  // A search step (a binary search in every run) costs several times a gathered value's share of
-  // a selection; measured on the bench's answers, searching pays off only for long runs.
   const steps = 32 - Math.clz32(longest);
-  if (16 * m * m * steps * steps > n) {
-    if (scratch.length < n) throw new RangeError(`scratch holds ${scratch.length} values, ${n} needed`);
-    let at = 0;
-    for (let i = 0; i < m; i++) {
-      for (let j = starts[i]; j < ends[i]; j++) {
-        const v = chunks[j >> VALUE_CHUNK_SHIFT][j & MASK];
-        for (let w = 0; w < weights[i]; w++) scratch[at++] = v;
-      }
+  const merge = (values >> 1) * m;
+  const gather = 4 * n;
+  const search = 4 * m * m * steps * steps;
+  if (merge <= gather && merge <= search) return medianByMerge(runs, n);
+  if (search < gather) return (n & 1) === 1 ? kthOfSortedRuns(runs, half) : (kthOfSortedRuns(runs, half - 1) + kthOfSortedRuns(runs, half)) / 2;
+  if (scratch.length < n) throw new RangeError(`scratch holds ${scratch.length} values, ${n} needed`);
+  let at = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = starts[i]; j < ends[i]; j++) {
+      const v = chunks[j >> VALUE_CHUNK_SHIFT][j & MASK];
+      for (let w = 0; w < weights[i]; w++) scratch[at++] = v;
     }
-    return medianOf(scratch, n);
   }
-  return (n & 1) === 1 ? kthOfSortedRuns(runs, half) : (kthOfSortedRuns(runs, half - 1) + kthOfSortedRuns(runs, half)) / 2;
+  return medianOf(scratch, n);
+}
+
+/** Walks the runs in ascending order (least head first) to the middle of their n values. */
+function medianByMerge(runs: SortedRuns, n: number): number {
+  const { chunks, ends, weights, cursors, m } = runs;
+  for (let i = 0; i < m; i++) cursors[i] = runs.starts[i];
+  const lowerAt = (n - 1) >> 1; // 0-based position of the lower middle (the middle when n is odd)
+  let seen = 0;
+  let lower = 0;
+  for (;;) {
+    const i = leastHead(chunks, cursors, ends, m);
+    lower = valueAt(chunks, cursors[i]);
+    cursors[i]++;
+    seen += weights[i];
+    if (seen > lowerAt) break;
+  }
+  if ((n & 1) === 1) return lower;
+  // The upper middle is the same value when that run's weight covered it too, else the next one.
+  const upper = seen > lowerAt + 1 ? lower : valueAt(chunks, cursors[leastHead(chunks, cursors, ends, m)]);
+  return (lower + upper) / 2;
+}
+
+/** The run whose next value is least (runs not yet exhausted; there is always one here). */
+function leastHead(chunks: Float64Array[], cursors: Int32Array, ends: Int32Array, m: number): number {
+  let best = -1;
+  let least = 0;
+  for (let i = 0; i < m; i++) {
+    if (cursors[i] >= ends[i]) continue;
+    const v = valueAt(chunks, cursors[i]);
+    if (best < 0 || v < least) {
+      best = i;
+      least = v;
+    }
+  }
+  return best;
 }
 
 function valueAt(chunks: Float64Array[], i: number): number {
