@@ -20,6 +20,13 @@ export class InputError extends Error {
     this.expected = expected;
   }
 
+  /** An InputError whose message is already rendered (one that crossed from another thread). */
+  static withMessage(rendered: string, location?: InputLocation, expected?: string): InputError {
+    const error = new InputError('', location, expected);
+    error.message = rendered;
+    return error;
+  }
+
   static render(message: string, location?: InputLocation, expected?: string): string {
     const where = location
       ? [location.file, location.line !== undefined ? `line ${location.line}` : '', location.column !== undefined ? `column "${location.column}"` : '']

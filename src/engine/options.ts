@@ -66,6 +66,11 @@ export interface JoinOptions {
   /** Byte size of the query-file ranges handed to workers, default 4 MiB (tests use tiny ones). */
   rangeBytes?: number;
   /**
+   * Wage files of at least this many bytes (all together) are read on a thread of their own while
+   * the related table is read; default 8 MiB (tests use 0 to take that path on small files).
+   */
+  wageThreadBytes?: number;
+  /**
    * Keep the built index (related ⋈ codes, filtered wage rows) in this folder and reuse it while
    * the related, codes and wages files (path, size, modification time) and every option that
    * shapes the index are unchanged: scheduled re-runs with a new query batch skip the build.

@@ -2,8 +2,9 @@ import type { BadRows } from '../join/badRows';
 import { type ColumnRequest } from '../dialect/columns';
 import type { ColumnNames, JoinOptions } from '../options';
 import { addCodeRow, newCodeTable, reachableCodes, TitleIndexBuilder, type TitleIndex } from './buildTitleIndex';
-import { WageIndexBuilder, type WageIndex } from './buildWageIndex';
-import { forEachRecord } from './forEachRecord';
+import { buildWageIndex, type WageIndex } from './buildWageIndex';
+import { forEachRecord, type TableRead } from './forEachRecord';
+import { startWageRows, WAGE_THREAD_MIN_BYTES, type WageJob } from './readWages';
 
 /** Everything the probe side needs, plus what building it saw (for the run summary). */
 export interface JoinIndex {
@@ -37,10 +38,13 @@ export interface IndexFiles {
 }
 
 /**
- * The small side of the join, built on the calling thread: codes, related titles above the
- * threshold mapped to codes (with path counts), then only the wage rows those codes can reach.
+ * The small side of the join: codes, related titles above the threshold mapped to codes (with
+ * path counts), then only the wage rows those codes can reach. The wage rows are read on a thread
+ * of their own while this one reads the related table, when the wage files have at least
+ * `wageThreadBytes` bytes (default WAGE_THREAD_MIN_BYTES; 0: always); errors and bad rows are
+ * reported as if read in order (codes, related, wages).
  */
-export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal, badRows?: BadRows): Promise<JoinIndex> {
+export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal, badRows?: BadRows, wageThreadBytes: number = WAGE_THREAD_MIN_BYTES): Promise<JoinIndex> {
   const { columns, caseInsensitive } = settings;
 
   const codeTable = newCodeTable();
@@ -49,26 +53,40 @@ export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'cod
     required('title', columns.codeTitle ?? 'title'),
   ], (cur, cols) => addCodeRow(codeTable, cur.text(cols[0]), cur.text(cols[1]), caseInsensitive), signal, badRows);
 
+  const wageJob: WageJob = {
+    files: files.wages,
+    source: options.wages,
+    requests: [
+      required('code', ...(columns.wageCode ? [columns.wageCode] : ['occ_code', 'code'])),
+      // Either column places a wage row; with neither, the area column is reported missing.
+      { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false, orElse: 2 },
+      { role: 'state code', names: columns.wageStateCode ? [columns.wageStateCode] : ['st', 'prim_state'], required: false },
+      ...settings.wageColumns.map((name) => required(`wage column ${name}`, name)),
+    ],
+    codes: codeTable.codes,
+    columns: settings.wageColumns.map((c) => c.toLowerCase()),
+    topCodeValue: settings.topCodeValue,
+    skipBadRows: badRows?.skip ?? false,
+  };
+  const wageRows = await startWageRows(wageJob, wageThreadBytes, signal, badRows);
+
   const titleBuilder = new TitleIndexBuilder(codeTable, settings, badRows);
   const scoreName = columns.relatedScore ?? 'score';
-  const relatedRead = await forEachRecord('related-titles table', files.related, options.related, [
-    required('title', columns.relatedTitle ?? 'title'),
-    required('related title', columns.relatedRelatedTitle ?? 'related_title'),
-    required('score', scoreName),
-  ], (cur, cols, table) => titleBuilder.addRow(cur, cols, table.info.path, table.header[cols[2]] ?? scoreName), signal, badRows);
+  let relatedRead: TableRead;
+  try {
+    relatedRead = await forEachRecord('related-titles table', files.related, options.related, [
+      required('title', columns.relatedTitle ?? 'title'),
+      required('related title', columns.relatedRelatedTitle ?? 'related_title'),
+      required('score', scoreName),
+    ], (cur, cols, table) => titleBuilder.addRow(cur, cols, table.info.path, table.header[cols[2]] ?? scoreName), signal, badRows);
+  } catch (error) {
+    wageRows.stop();
+    throw error;
+  }
   const titles = titleBuilder.build();
 
-  const wageBuilder = new WageIndexBuilder(codeTable, reachableCodes(titles, codeTable.codes.length), settings.wageColumns.map((c) => c.toLowerCase()), settings.topCodeValue);
-  const wageRead = await forEachRecord('wages table', files.wages, options.wages, [
-    required('code', ...(columns.wageCode ? [columns.wageCode] : ['occ_code', 'code'])),
-    // Either column places a wage row; with neither, the area column is reported missing.
-    { role: 'area', names: columns.wageArea ? [columns.wageArea] : ['area_title'], required: false, orElse: 2 },
-    { role: 'state code', names: columns.wageStateCode ? [columns.wageStateCode] : ['st', 'prim_state'], required: false },
-    ...settings.wageColumns.map((name) => required(`wage column ${name}`, name)),
-  ], (cur, cols) => wageBuilder.addRow(cur, [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)]), signal, badRows);
-  const wages = wageBuilder.build();
-
-  const w = wageBuilder.stats;
+  const { rows, read: wageRead } = await wageRows.result();
+  const { index: wages, stats: w } = buildWageIndex(rows, reachableCodes(titles, codeTable.codes.length));
   return {
     titles,
     wages,

@@ -2,7 +2,6 @@ import type { FieldCursor } from '../scan/scanRecords';
 import { VALUE_CHUNK_ROWS as CHUNK_ROWS, VALUE_CHUNK_SHIFT as CHUNK_SHIFT } from '../values/median';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../values/parseWage';
 import { STATES, stateOfArea } from '../values/states';
-import type { CodeTable } from './buildTitleIndex';
 import { trimText } from './titleKey';
 
 /**
@@ -39,96 +38,75 @@ export interface WageStats {
   invalidCells: number;
 }
 
+/**
+ * Wage rows as read, before the related table says which codes it reaches: every row of a code
+ * in the codes table and of a known state, in shared memory so it can be read on a thread of its
+ * own (readWages) while the related table is read. Per row: its group, its count of invalid cells
+ * and, per wage column, its value (NaN = missing or invalid), in chunks of CHUNK_ROWS.
+ */
+export interface WageRows {
+  columns: string[];
+  codeCount: number;
+  rows: number;
+  groupChunks: Int32Array[];
+  invalidChunks: Uint8Array[];
+  columnChunks: Float64Array[][];
+  rowsRead: number;
+  /** Rows whose code is not in the codes table. */
+  rowsWithoutCode: number;
+  /** Per code id, its rows outside any state (counted against the code or the state once the reach is known). */
+  outsideByCode: Int32Array;
+}
+
 /** Columns handed to addRow: code, then area (name or state code), then each wage column. */
-export class WageIndexBuilder {
-  readonly stats: WageStats = { rowsRead: 0, rowsKept: 0, rowsWithoutKnownCode: 0, rowsOutsideAnyState: 0, missingCells: 0, invalidCells: 0 };
-  /** Per row read, its group; per column, its values (NaN = missing) in read order. */
-  private groupChunks: Int32Array[] = [];
-  private readonly columnChunks: Float64Array[][];
+export class WageRowReader {
+  private readonly rows: WageRows;
   private readonly stateOfArea = new Map<string, number>();
-  private readonly width: number;
-  private readonly groupCount: number;
 
   constructor(
-    private readonly codeTable: CodeTable,
-    private readonly reachable: Uint8Array,
-    private readonly columns: string[],
+    private readonly codeIdByText: ReadonlyMap<string, number>,
+    codeCount: number,
+    columns: string[],
     private readonly topCodeValue: number | undefined,
   ) {
-    this.width = columns.length;
-    this.groupCount = codeTable.codes.length * STATES.length;
-    this.columnChunks = columns.map(() => []);
+    this.rows = { columns, codeCount, rows: 0, groupChunks: [], invalidChunks: [], columnChunks: columns.map(() => []), rowsRead: 0, rowsWithoutCode: 0, outsideByCode: new Int32Array(new SharedArrayBuffer(Math.max(1, codeCount) * 4)) };
   }
 
   addRow(cursor: FieldCursor, cols: number[]): void {
-    this.stats.rowsRead++;
-    const codeId = this.codeTable.codeIdByText.get(trimText(cursor.text(cols[0])));
-    if (codeId === undefined || this.reachable[codeId] === 0) {
-      this.stats.rowsWithoutKnownCode++;
+    const rows = this.rows;
+    rows.rowsRead++;
+    const codeId = this.codeIdByText.get(trimText(cursor.text(cols[0])));
+    if (codeId === undefined) {
+      rows.rowsWithoutCode++;
       return;
     }
     const stateId = this.stateOf(cursor.text(cols[1]));
     if (stateId < 0) {
-      this.stats.rowsOutsideAnyState++;
+      rows.outsideByCode[codeId]++;
       return;
     }
-    const row = this.stats.rowsKept++;
+    const row = rows.rows++;
     const offset = row & (CHUNK_ROWS - 1);
     if (offset === 0) this.addChunk();
-    const chunk = this.groupChunks.length - 1;
-    this.groupChunks[chunk][offset] = wageGroup(codeId, stateId, STATES.length);
-    for (let c = 0; c < this.width; c++) {
+    const chunk = rows.groupChunks.length - 1;
+    rows.groupChunks[chunk][offset] = wageGroup(codeId, stateId, STATES.length);
+    let invalid = 0;
+    for (let c = 0; c < rows.columns.length; c++) {
       const col = cols[2 + c];
       let value = cursor.escaped[col]
         ? parseWageText(cursor.text(col), this.topCodeValue)
         : parseWageBytes(cursor.buf, cursor.starts[col], cursor.ends[col], this.topCodeValue);
       if (value === INVALID_WAGE) {
-        this.stats.invalidCells++;
+        invalid++;
         value = Number.NaN;
-      } else if (Number.isNaN(value)) {
-        this.stats.missingCells++;
       }
-      this.columnChunks[c][chunk][offset] = value;
+      rows.columnChunks[c][chunk][offset] = value;
     }
+    rows.invalidChunks[chunk][offset] = Math.min(invalid, 255);
   }
 
-  /**
-   * Counting sort by group, one column at a time, into chunks of shared memory: a column moves
-   * into the chunks the previous column was read into, so the build needs the index plus one
-   * column's chunks, never twice the index (and no garbage collection to get there).
-   */
-  build(): WageIndex {
-    const groups = this.groupCount;
-    const rows = this.stats.rowsKept;
-    const groupOf = (row: number) => this.groupChunks[row >> CHUNK_SHIFT][row & (CHUNK_ROWS - 1)];
-    const keyStart = new Int32Array(new SharedArrayBuffer((groups + 1) * 4));
-    for (let r = 0; r < rows; r++) keyStart[groupOf(r) + 1]++;
-    for (let g = 0; g < groups; g++) keyStart[g + 1] += keyStart[g];
-    const fill = keyStart.slice(0, groups);
-    const target = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) target[r] = fill[groupOf(r)]++;
-
-    const runEnd = new Int32Array(new SharedArrayBuffer(Math.max(1, this.width * groups) * 4));
-    const values: Float64Array[][] = [];
-    let spare = this.columnChunks[0].map(() => newChunk());
-    for (let c = 0; c < this.width; c++) {
-      const read = this.columnChunks[c];
-      const sorted = spare;
-      const present = runEnd.subarray(c * groups, (c + 1) * groups);
-      present.set(keyStart.subarray(0, groups));
-      for (let r = 0; r < rows; r++) {
-        const v = read[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
-        const t = target[r];
-        sorted[t >> CHUNK_SHIFT][t & (CHUNK_ROWS - 1)] = v;
-        if (v === v) present[groupOf(r)]++;
-      }
-      for (let g = 0; g < groups; g++) sortRun(sorted, keyStart[g], keyStart[g + 1]);
-      values.push(sorted);
-      spare = read;
-      this.columnChunks[c] = [];
-    }
-    this.groupChunks = [];
-    return { columns: this.columns, stateCount: STATES.length, keyStart, runEnd, values };
+  read(): WageRows {
+    return this.rows;
   }
 
   private stateOf(area: string): number {
@@ -141,9 +119,78 @@ export class WageIndexBuilder {
   }
 
   private addChunk(): void {
-    this.groupChunks.push(new Int32Array(CHUNK_ROWS));
-    for (const chunks of this.columnChunks) chunks.push(newChunk());
+    this.rows.groupChunks.push(new Int32Array(new SharedArrayBuffer(CHUNK_ROWS * 4)));
+    this.rows.invalidChunks.push(new Uint8Array(new SharedArrayBuffer(CHUNK_ROWS)));
+    for (const chunks of this.rows.columnChunks) chunks.push(newChunk());
   }
+}
+
+/**
+ * The index from the rows read, keeping those of the codes the related table reaches: a counting
+ * sort by group, one column at a time, into chunks of shared memory. A column moves into the
+ * chunks the previous column was read into, so the build needs the index plus one column's
+ * chunks, never twice the index (and no garbage collection to get there). The rows' chunks are
+ * emptied.
+ */
+export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: WageIndex; stats: WageStats } {
+  const groups = read.codeCount * STATES.length;
+  const width = read.columns.length;
+  const { groupChunks, invalidChunks, columnChunks } = read;
+  const groupOf = (row: number) => groupChunks[row >> CHUNK_SHIFT][row & (CHUNK_ROWS - 1)];
+  const kept = (group: number) => reachable[Math.floor(group / STATES.length)] === 1;
+  const stats: WageStats = { rowsRead: read.rowsRead, rowsKept: 0, rowsWithoutKnownCode: read.rowsWithoutCode, rowsOutsideAnyState: 0, missingCells: 0, invalidCells: 0 };
+  read.outsideByCode.forEach((n, code) => {
+    if (reachable[code] === 1) stats.rowsOutsideAnyState += n;
+    else stats.rowsWithoutKnownCode += n;
+  });
+
+  const keyStart = new Int32Array(new SharedArrayBuffer((groups + 1) * 4));
+  for (let r = 0; r < read.rows; r++) {
+    const g = groupOf(r);
+    if (kept(g)) {
+      keyStart[g + 1]++;
+      stats.rowsKept++;
+      stats.invalidCells += invalidChunks[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
+    } else {
+      stats.rowsWithoutKnownCode++;
+    }
+  }
+  for (let g = 0; g < groups; g++) keyStart[g + 1] += keyStart[g];
+  const fill = keyStart.slice(0, groups);
+  // Where each row goes, or -1 for a row of an unreached code.
+  const target = new Int32Array(read.rows);
+  for (let r = 0; r < read.rows; r++) {
+    const g = groupOf(r);
+    target[r] = kept(g) ? fill[g]++ : -1;
+  }
+
+  const runEnd = new Int32Array(new SharedArrayBuffer(Math.max(1, width * groups) * 4));
+  const values: Float64Array[][] = [];
+  let spare = Array.from({ length: Math.ceil(stats.rowsKept / CHUNK_ROWS) }, newChunk);
+  let nanCells = 0;
+  for (let c = 0; c < width; c++) {
+    const source = columnChunks[c];
+    const sorted = spare;
+    const present = runEnd.subarray(c * groups, (c + 1) * groups);
+    present.set(keyStart.subarray(0, groups));
+    for (let r = 0; r < read.rows; r++) {
+      const t = target[r];
+      if (t < 0) continue;
+      const v = source[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
+      sorted[t >> CHUNK_SHIFT][t & (CHUNK_ROWS - 1)] = v;
+      if (v === v) present[groupOf(r)]++;
+      else nanCells++;
+    }
+    for (let g = 0; g < groups; g++) sortRun(sorted, keyStart[g], keyStart[g + 1]);
+    values.push(sorted);
+    // The next column's sorted values go where this column was read, as far as they need.
+    spare = source.slice(0, sorted.length);
+    columnChunks[c] = [];
+  }
+  stats.missingCells = nanCells - stats.invalidCells;
+  read.groupChunks = [];
+  read.invalidChunks = [];
+  return { index: { columns: read.columns, stateCount: STATES.length, keyStart, runEnd, values }, stats };
 }
 
 function newChunk(): Float64Array {
@@ -156,7 +203,9 @@ function sortRun(chunks: Float64Array[], from: number, to: number): void {
   const first = from >> CHUNK_SHIFT;
   const offset = from & (CHUNK_ROWS - 1);
   if (first === (to - 1) >> CHUNK_SHIFT) {
-    chunks[first].subarray(offset, offset + to - from).sort();
+    const chunk = chunks[first];
+    if (to - from <= 32) insertionSort(chunk, offset, offset + to - from);
+    else chunk.subarray(offset, offset + to - from).sort();
     return;
   }
   // The run crosses into the next chunk(s): sort a copy and put it back.
@@ -164,4 +213,21 @@ function sortRun(chunks: Float64Array[], from: number, to: number): void {
   for (let i = from; i < to; i++) run[i - from] = chunks[i >> CHUNK_SHIFT][i & (CHUNK_ROWS - 1)];
   run.sort();
   for (let i = from; i < to; i++) chunks[i >> CHUNK_SHIFT][i & (CHUNK_ROWS - 1)] = run[i - from];
+}
+
+/**
+ * Most groups are a few dozen rows: sorting them in place here beats a subarray and a native sort
+ * call per group. Same order as a typed array's sort: ascending, NaN last.
+ */
+function insertionSort(a: Float64Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const v = a[i];
+    if (v !== v) continue; // NaN stays after every number
+    let j = i - 1;
+    while (j >= from && (a[j] > v || a[j] !== a[j])) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }

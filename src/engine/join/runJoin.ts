@@ -101,7 +101,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     columns,
   };
   const indexFiles = { related: relatedFiles, codes: codeFiles, wages: wageFiles };
-  const build = () => buildJoinIndex(options, indexFiles, settings, signal, badRows);
+  const build = () => buildJoinIndex(options, indexFiles, settings, signal, badRows, options.wageThreadBytes);
   const { index, cache } = options.indexCache
     ? await cachedJoinIndex(options.indexCache, indexCacheKey(options, indexFiles, settings), build)
     : { index: await build(), cache: 'off' as const };

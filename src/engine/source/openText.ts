@@ -318,6 +318,9 @@ class ToUtf8 extends Transform {
   }
 }
 
+/** Bigger than the streams' 64 KiB default: each chunk costs the scanner a call and a tail copy. */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /**
  * A stream of UTF-8 bytes for the whole file, BOM removed: gunzips gzip files (told by magic bytes),
  * transcodes non-UTF-8 encodings with iconv-lite, and writes an .xlsx file's chosen sheet as CSV. Errors (missing file, truncated gzip) arrive
@@ -333,7 +336,7 @@ export function openUtf8Stream(info: TextSourceInfo, start = 0): NodeJS.Readable
   const scannable = isRangeScannable(info);
   const src: Readable = info.xlsx
     ? openXlsxCsvStream(info.path, info.xlsx)
-    : createReadStream(info.path, scannable ? { start: Math.max(start, info.bomLength) } : {});
+    : createReadStream(info.path, { highWaterMark: READ_CHUNK_BYTES, ...(scannable ? { start: Math.max(start, info.bomLength) } : {}) });
   const stages: Transform[] = [];
   if (info.xlsx) {
     if (start > 0) stages.push(new SkipBytes(start));
