@@ -16,7 +16,7 @@ export interface SubjectJob {
   locationStates: string;
   outMatched: string;
   outUnmatched: string;
-  /** Engine workers or DuckDB threads. */
+  /** Engine workers (0: the CLI's default) or DuckDB threads. */
   parallelism: number;
   /** Engine only: where the CLI writes its summary JSON. */
   summaryJson?: string;

@@ -10,12 +10,11 @@
  * --out defaults to $OUT when set, else bench/out/scaling; each run's outputs (matched.csv, …) go to
  * bench/out/scaling/workers-<N>/ either way.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { SubjectResult } from './common';
-import { datasetFiles, ensureDataset, log, median, REPO, runSubject, warmPageCache, type RunRecord } from './run';
+import { datasetFiles, ensureDataset, log, median, REPO, runSubject, sha256, warmPageCache, type RunRecord } from './run';
 
 interface Args {
   scale: number;
@@ -70,15 +69,6 @@ interface Run {
   record: RunRecord;
   summary?: CliSummary;
   sha256?: { matched: string; unmatched: string };
-}
-
-function sha256(file: string): string {
-  const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(8 << 20);
-  const fd = fs.openSync(file, 'r');
-  for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
-  fs.closeSync(fd);
-  return hash.digest('hex');
 }
 
 /** "identical in all 6 runs (sha256 ab12…)" or the distinct hashes with the runs that wrote them. */

@@ -1,16 +1,18 @@
 /**
  * Bench subject: the engine through its command line (dist/src/cli/main.js, built by
- * `npm run build`), `--workers` = job.parallelism.
+ * `npm run build`), `--workers` = job.parallelism (0: no --workers, the CLI's default).
  *   node dist-bench/bench/subjects/engine.js job.json
  * Wall time is measured here, around the CLI process; CPU time (user + system, all threads) and
  * getrusage's peak RSS are written by the CLI process itself at exit (../rusageAtExit.ts, preloaded);
  * peak RSS is the largest of that, the CLI's own summary (peakRssMB) and the child's VmHWM sampled
  * from /proc every 50 ms.
- * Prints one JSON line: { wallMs, maxRssMB, cpuMs, matched, unmatched, cliWallMs, cliPeakRssMB, … }.
+ * Prints one JSON line: { wallMs, maxRssMB, cpuMs, matched, unmatched, cliWallMs, cliPeakRssMB, workersUsed,
+ * partitions, indexCache, stageMs, … } (the last four from the CLI's summary JSON).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { JoinSummary } from '../../src/engine/join/summary';
 import type { JoinOptions, TableSource } from '../../src/engine/options';
 import { printResult, readJob, runMain } from '../common';
 
@@ -75,7 +77,7 @@ runMain(async () => {
     ...cliArgs(job.options),
     '--out', job.outMatched,
     '--unmatched', job.outUnmatched,
-    '--workers', String(job.parallelism),
+    ...(job.parallelism > 0 ? ['--workers', String(job.parallelism)] : []),
     '--overwrite', '--quiet',
     '--summary-json', summaryJson,
     ...(job.extraArgs ?? []),
@@ -99,7 +101,7 @@ runMain(async () => {
   const wallMs = performance.now() - started;
   clearInterval(sampler);
   if (code !== 0) throw new Error(`engine CLI exited with code ${code} (its message is above; arguments: see cliArgs and ${path.basename(process.argv[2])})`);
-  const summary = JSON.parse(fs.readFileSync(summaryJson, 'utf8')) as { wallMs: number; peakRssMB: number; matched: number; unmatched: number };
+  const summary = JSON.parse(fs.readFileSync(summaryJson, 'utf8')) as JoinSummary;
   const rusage = JSON.parse(fs.readFileSync(rusageJson, 'utf8')) as { userMs: number; systemMs: number; maxRssMB: number };
   printResult({
     wallMs: Math.round(wallMs),
@@ -114,5 +116,9 @@ runMain(async () => {
     sampledPeakRssMB: Math.round(hwm),
     rusagePeakRssMB: rusage.maxRssMB,
     workers: job.parallelism,
+    workersUsed: summary.workers,
+    partitions: summary.partitions,
+    indexCache: summary.indexCache,
+    stageMs: summary.stageMs,
   });
 });
