@@ -58,14 +58,23 @@ export class ByteTable {
     });
   }
 
-  /** Keys in order, each mapped to its index; in shared memory, for the workers. */
+  /**
+   * Keys in order, each mapped to its index; in shared memory, for the workers. The keys are
+   * encoded straight into the table's arena: no buffer per key.
+   */
   static ofKeys(keys: readonly string[]): ByteTable {
-    const encoded = keys.map((key) => Buffer.from(key, 'utf8'));
-    const table = ByteTable.create(keys.length, encoded.reduce((n, b) => n + b.length, 0), true);
-    encoded.forEach((key, i) => {
-      const hash = hashBytes(key, 0, key.length, false);
+    let total = 0;
+    for (const key of keys) total += Buffer.byteLength(key, 'utf8');
+    const table = ByteTable.create(keys.length, total, true);
+    const arena = Buffer.from(table.data.bytes.buffer, table.data.bytes.byteOffset, table.data.bytes.byteLength);
+    let used = 0;
+    keys.forEach((key, i) => {
+      const end = used + arena.write(key, used, 'utf8');
+      const hash = hashBytes(arena, used, end, false);
       // A repeated key keeps its first index, as a Map built in order would.
-      if (table.find(key, 0, key.length, hash, false) === NOT_FOUND) table.add(key, 0, key.length, hash, i);
+      if (table.find(arena, used, end, hash, false) !== NOT_FOUND) return;
+      table.link(used, end - used, hash, i);
+      used = end;
     });
     return table;
   }
@@ -109,16 +118,23 @@ export class ByteTable {
    * when the table is full (entries or bytes); the caller may clear it and add again.
    */
   add(buf: Uint8Array, start: number, end: number, hash: number, value: number, lower = false): boolean {
-    const { slots, entries, bytes, count } = this.data;
-    const entry = count[0];
+    const { bytes, count } = this.data;
     const used = count[1];
     const length = end - start;
-    if (entry >= this.capacity || used + length > bytes.length) return false;
+    if (count[0] >= this.capacity || used + length > bytes.length) return false;
     for (let i = 0; i < length; i++) {
       let b = buf[start + i];
       if (lower && b >= 0x41 && b <= 0x5a) b |= 0x20;
       bytes[used + i] = b;
     }
+    this.link(used, length, hash, value);
+    return true;
+  }
+
+  /** Makes the key already at the end of the arena (at `used`, `length` bytes) an entry. */
+  private link(used: number, length: number, hash: number, value: number): void {
+    const { slots, entries, count } = this.data;
+    const entry = count[0];
     entries[3 * entry] = used;
     entries[3 * entry + 1] = length;
     entries[3 * entry + 2] = value;
@@ -128,7 +144,6 @@ export class ByteTable {
     slots[2 * s + 1] = entry + 1;
     count[0] = entry + 1;
     count[1] = used + length;
-    return true;
   }
 
   private slotOf(hash: number): number {
