@@ -48,7 +48,9 @@ export class ByteTable {
 
   /** A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory. */
   static create(entries: number, bytes: number, shared: boolean): ByteTable {
-    const slots = 1 << Math.max(4, 32 - Math.clz32(Math.max(1, entries) * 2 - 1));
+    // Load 1/3 to 2/3: a miss (most lookups) probes ~3 slots, and the slots stay small enough to
+    // share the cache with everything else a worker touches.
+    const slots = 1 << Math.max(4, 32 - Math.clz32(Math.ceil(Math.max(1, entries) * 1.5) - 1));
     const memory = (n: number) => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
     return new ByteTable({
       slots: new Int32Array(memory(slots * 2 * 4)),
