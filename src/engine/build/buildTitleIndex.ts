@@ -1,5 +1,7 @@
 import type { BadRows } from '../join/badRows';
 import { InputError } from '../errors';
+import { ByteTable, hashBytes, NOT_FOUND, type ByteTableData } from '../scan/byteTable';
+import { FieldBytes, SLOW } from '../scan/fieldBytes';
 import type { FieldCursor } from '../scan/scanRecords';
 import { parseScoreBytes } from '../values/parseScore';
 import { titleKey, trimText } from './titleKey';
@@ -35,14 +37,16 @@ export function addCodeRow(table: CodeTable, code: string, title: string, caseIn
 
 /**
  * For each query title that has related titles above the threshold: the codes they reach and
- * how many (related row, code row) paths reach each. Flat typed arrays so it can be shared with
- * workers cheaply. A title with related rows but no code has an empty path list.
+ * how many (related row, code row) paths reach each. Flat typed arrays and a byte-keyed table, all
+ * in shared memory, so workers use them without a copy. A title with related rows but no code has
+ * an empty path list.
  */
 export interface TitleIndex extends TitlePaths {
-  titles: string[];
+  /** Title key (UTF-8, lower-cased when matching case-insensitively) → title id. */
+  titleTable: ByteTableData;
 }
 
-/** The paths alone, in shared memory: what the workers need (they find titles by their bytes). */
+/** The paths alone, indexed by title id. */
 export interface TitlePaths {
   pathStart: Int32Array;
   pathCode: Int32Array;
@@ -69,10 +73,26 @@ export function readScore(cursor: FieldCursor, column: number, file: string, col
   return score;
 }
 
-/** Accumulates related rows, then flattens them into a TitleIndex. */
+/**
+ * Accumulates related rows, then flattens them into a TitleIndex. Titles are keyed by their bytes
+ * (FieldBytes): a related row makes no string unless a field needs one (doubled quotes, a non-ASCII
+ * space at an edge, non-ASCII letters to lower-case).
+ */
 export class TitleIndexBuilder {
-  private readonly paths = new Map<string, Map<number, number>>();
-  private readonly selfRelated = new Set<string>();
+  /** Title key → title id (ids in order of first appearance). */
+  private readonly titles = ByteTable.create(1024, 64 * 1024, false);
+  /** Code-title key → index into codeLists. */
+  private readonly codeTitles: ByteTable;
+  private readonly codeLists: number[][];
+  /** Paths in order of first appearance: (title, code) and how many times. */
+  private readonly pathOf = new Map<number, number>();
+  private readonly pathTitle: number[] = [];
+  private readonly pathCodes: number[] = [];
+  private readonly pathCount: number[] = [];
+  /** Per title id, 1 when the title names itself as a related title (includeSelf adds it only otherwise). */
+  private selfRelated = new Uint8Array(1024);
+  private readonly title = new FieldBytes();
+  private readonly related = new FieldBytes();
   rowsAboveThreshold = 0;
   rowsRead = 0;
 
@@ -80,7 +100,10 @@ export class TitleIndexBuilder {
     private readonly codeTable: CodeTable,
     private readonly options: Readonly<RelatedOptions>,
     private readonly badRows?: BadRows,
-  ) {}
+  ) {
+    this.codeTitles = ByteTable.ofKeys([...codeTable.codeIdsByTitle.keys()]);
+    this.codeLists = [...codeTable.codeIdsByTitle.values()];
+  }
 
   /** One related-table row; columns = [title, related_title, score]. */
   addRow(cursor: FieldCursor, columns: number[], file: string, scoreColumn: string): void {
@@ -88,56 +111,116 @@ export class TitleIndexBuilder {
     const [titleCol, relatedCol, scoreCol] = columns;
     if (!(readScore(cursor, scoreCol, file, scoreColumn, this.badRows) > this.options.threshold)) return;
     this.rowsAboveThreshold++;
-    const title = titleKey(cursor.text(titleCol), this.options.caseInsensitive);
-    const related = titleKey(cursor.text(relatedCol), this.options.caseInsensitive);
-    if (title === '') return;
-    this.addPaths(title, this.codeTable.codeIdsByTitle.get(related));
-    if (related === title) this.selfRelated.add(title);
+    const lower = this.options.caseInsensitive;
+    const title = this.title;
+    const related = this.related;
+    title.read(cursor, titleCol, lower);
+    related.read(cursor, relatedCol, lower);
+    const titleKeyText = (title.flags & SLOW) !== 0 ? titleKey(cursor.text(titleCol), lower) : undefined;
+    if (titleKeyText === '' || (titleKeyText === undefined && title.start === title.end)) return;
+    const titleId = titleKeyText === undefined ? this.titleId(cursor.buf, title.start, title.end, title.hash, lower) : this.titleIdOfText(titleKeyText);
+    let codes: number[] | undefined;
+    let self: boolean;
+    if ((related.flags & SLOW) === 0) {
+      const list = this.codeTitles.find(cursor.buf, related.start, related.end, related.hash, lower);
+      codes = list === NOT_FOUND ? undefined : this.codeLists[list];
+      self = titleKeyText === undefined ? sameBytes(cursor.buf, title, related, lower) : titleKeyText === titleKey(cursor.text(relatedCol), lower);
+    } else {
+      const key = titleKey(cursor.text(relatedCol), lower);
+      const bytes = Buffer.from(key, 'utf8');
+      const list = this.codeTitles.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length, false), false);
+      codes = list === NOT_FOUND ? undefined : this.codeLists[list];
+      self = key === (titleKeyText ?? titleKey(cursor.text(titleCol), lower));
+    }
+    this.addPaths(titleId, codes);
+    if (self) this.selfRelated[titleId] = 1;
   }
 
   build(): TitleIndex {
     if (this.options.includeSelf) this.addSelfPaths();
-    const titles = [...this.paths.keys()];
+    const count = this.titles.size;
     const shared = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
-    const pathStart = shared(titles.length + 1);
-    let total = 0;
-    for (let i = 0; i < titles.length; i++) {
-      pathStart[i] = total;
-      total += this.paths.get(titles[i])!.size;
-    }
-    pathStart[titles.length] = total;
-    const pathCode = shared(total);
-    const pathMult = shared(total);
-    let at = 0;
-    for (const title of titles) {
-      for (const [code, mult] of this.paths.get(title)!) {
-        pathCode[at] = code;
-        pathMult[at] = this.options.countEachCodeOnce ? 1 : mult;
-        at++;
-      }
-    }
-    return { titles, pathStart, pathCode, pathMult };
+    // Counting sort of the paths by title; each title's codes stay in order of first appearance.
+    const pathStart = shared(count + 1);
+    for (const t of this.pathTitle) pathStart[t + 1]++;
+    for (let t = 0; t < count; t++) pathStart[t + 1] += pathStart[t];
+    const fill = pathStart.slice(0, count);
+    const pathCode = shared(this.pathTitle.length);
+    const pathMult = shared(this.pathTitle.length);
+    this.pathTitle.forEach((t, p) => {
+      const at = fill[t]++;
+      pathCode[at] = this.pathCodes[p];
+      pathMult[at] = this.options.countEachCodeOnce ? 1 : this.pathCount[p];
+    });
+    return { titleTable: this.titles.compact(true).data, pathStart, pathCode, pathMult };
   }
 
   /** The query title counts as one more related title unless it already is one. */
   private addSelfPaths(): void {
-    for (const title of this.paths.keys()) {
-      if (!this.selfRelated.has(title)) this.addPaths(title, this.codeTable.codeIdsByTitle.get(title));
+    const count = this.titles.size;
+    for (let t = 0; t < count; t++) {
+      if (this.selfRelated[t] === 1) continue;
+      const key = this.titles.keyOf(t);
+      const list = this.codeTitles.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
+      if (list !== NOT_FOUND) this.addPaths(t, this.codeLists[list]);
     }
-    for (const [title, codes] of this.codeTable.codeIdsByTitle) {
-      if (!this.paths.has(title)) this.addPaths(title, codes);
+    for (let list = 0; list < this.codeLists.length; list++) {
+      const key = this.codeTitles.keyOf(list);
+      const hash = hashBytes(key, 0, key.length, false);
+      if (this.titles.find(key, 0, key.length, hash, false) === NOT_FOUND) this.addPaths(this.titleId(key, 0, key.length, hash, false), this.codeLists[list]);
     }
   }
 
-  private addPaths(title: string, codes: number[] | undefined): void {
-    let byCode = this.paths.get(title);
-    if (!byCode) {
-      byCode = new Map();
-      this.paths.set(title, byCode);
+  /** The id of the title key at buf[start .. end) (ASCII-lower-cased when `lower`), added when new. */
+  private titleId(buf: Uint8Array, start: number, end: number, hash: number, lower: boolean): number {
+    const known = this.titles.find(buf, start, end, hash, lower);
+    if (known !== NOT_FOUND) return known;
+    const id = this.titles.size;
+    this.titles.append(buf, start, end, hash, id, lower);
+    if (id >= this.selfRelated.length) {
+      const grown = new Uint8Array(this.selfRelated.length * 2);
+      grown.set(this.selfRelated);
+      this.selfRelated = grown;
     }
-    if (!codes) return;
-    for (const code of codes) byCode.set(code, (byCode.get(code) ?? 0) + 1);
+    return id;
   }
+
+  private titleIdOfText(key: string): number {
+    const bytes = Buffer.from(key, 'utf8');
+    return this.titleId(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length, false), false);
+  }
+
+  private addPaths(titleId: number, codes: number[] | undefined): void {
+    if (!codes) return;
+    const codeCount = this.codeTable.codes.length;
+    for (const code of codes) {
+      const key = titleId * codeCount + code;
+      const path = this.pathOf.get(key);
+      if (path !== undefined) {
+        this.pathCount[path]++;
+      } else {
+        this.pathOf.set(key, this.pathTitle.length);
+        this.pathTitle.push(titleId);
+        this.pathCodes.push(code);
+        this.pathCount.push(1);
+      }
+    }
+  }
+}
+
+/** Whether two fields read as bytes (neither SLOW) hold the same key. */
+function sameBytes(buf: Uint8Array, a: FieldBytes, b: FieldBytes, lower: boolean): boolean {
+  if (a.hash !== b.hash || a.end - a.start !== b.end - b.start) return false;
+  for (let i = 0; i < a.end - a.start; i++) {
+    let x = buf[a.start + i];
+    let y = buf[b.start + i];
+    if (lower) {
+      if (x >= 0x41 && x <= 0x5a) x |= 0x20;
+      if (y >= 0x41 && y <= 0x5a) y |= 0x20;
+    }
+    if (x !== y) return false;
+  }
+  return true;
 }
 
 /** Which code ids any title can reach: the wage table keeps only their rows. */

@@ -6,8 +6,8 @@ import { VALUE_CHUNK_ROWS } from '../values/median';
 import type { BuildStats, IndexFiles, IndexSettings, JoinIndex } from './buildJoinIndex';
 
 /** Bump when the file layout or the meaning of the index changes: old entries are then ignored. */
-const FORMAT = 'salary-join-index-3';
-const MAGIC = Buffer.from('SJIX0003');
+const FORMAT = 'salary-join-index-4';
+const MAGIC = Buffer.from('SJIX0004');
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
@@ -66,18 +66,17 @@ export async function cachedJoinIndex(cache: IndexCacheOptions, keyPromise: Prom
 }
 
 interface Header {
-  titles: string[];
   columns: string[];
   stateCount: number;
   stats: BuildStats;
-  lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; runEnd: number; rows: number };
+  lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; runEnd: number; titleSlots: number; titleEntries: number; titleBytes: number; rows: number };
 }
 
 /** Layout: magic, header length (uint32), JSON header, padding to 8, then the typed arrays. */
 function encode(index: JoinIndex): Buffer {
   const { titles, wages } = index;
+  const table = titles.titleTable;
   const header: Header = {
-    titles: titles.titles,
     columns: wages.columns,
     stateCount: wages.stateCount,
     stats: index.stats,
@@ -87,6 +86,9 @@ function encode(index: JoinIndex): Buffer {
       pathMult: titles.pathMult.length,
       keyStart: wages.keyStart.length,
       runEnd: wages.runEnd.length,
+      titleSlots: table.slots.length,
+      titleEntries: table.entries.length,
+      titleBytes: table.bytes.length,
       rows: wages.keyStart[wages.keyStart.length - 1],
     },
   };
@@ -95,8 +97,9 @@ function encode(index: JoinIndex): Buffer {
   length.writeUInt32LE(json.length);
   const headLength = MAGIC.length + 4 + json.length;
   const pad = Buffer.alloc((8 - (headLength % 8)) % 8);
-  const bytes = (a: Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.runEnd].map(bytes);
+  const bytes = (a: Uint8Array | Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.runEnd, table.slots, table.entries, table.count].map(bytes);
+  int32s.push(bytes(table.bytes));
   const int32Bytes = int32s.reduce((n, b) => n + b.length, 0);
   const pad2 = Buffer.alloc((8 - (int32Bytes % 8)) % 8);
   return Buffer.concat([MAGIC, length, json, pad, ...int32s, pad2, ...wages.values.flatMap((column) => rowsOf(column, header.lengths.rows).map(bytes))]);
@@ -120,7 +123,7 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     const header = JSON.parse(data.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength)) as Header;
     let at = MAGIC.length + 4 + jsonLength;
     at += (8 - (at % 8)) % 8;
-    const take = <T extends Int32Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
+    const take = <T extends Int32Array | Uint8Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
       const byteLength = count * Kind.BYTES_PER_ELEMENT;
       if (at + byteLength > data.length) throw new Error('truncated');
       const shared = new SharedArrayBuffer(Math.max(byteLength, Kind.BYTES_PER_ELEMENT));
@@ -134,6 +137,7 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     const pathMult = take(Int32Array, lengths.pathMult);
     const keyStart = take(Int32Array, lengths.keyStart);
     const runEnd = take(Int32Array, lengths.runEnd);
+    const titleTable = { slots: take(Int32Array, lengths.titleSlots), entries: take(Int32Array, lengths.titleEntries), count: take(Int32Array, 2), bytes: take(Uint8Array, lengths.titleBytes) };
     at += (8 - (at % 8)) % 8;
     const values = header.columns.map(() => {
       const chunks: Float64Array[] = [];
@@ -149,7 +153,7 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     });
     if (at !== data.length) throw new Error('trailing bytes');
     return {
-      titles: { titles: header.titles, pathStart, pathCode, pathMult },
+      titles: { titleTable, pathStart, pathCode, pathMult },
       wages: { columns: header.columns, stateCount: header.stateCount, keyStart, runEnd, values },
       stats: header.stats,
     };

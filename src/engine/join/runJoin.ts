@@ -18,7 +18,7 @@ import { csvLine, jsonLine, matchedColumns, UNMATCHED_COLUMNS } from '../output/
 import type { OutputChunk, RowSink } from '../output/sink';
 import { planQueries } from '../probe/planQueries';
 import { invalidUtf8Error } from '../scan/utf8';
-import { pairKey, REASONS, titleTable, type OutputPart, type ProbeRequest, type ProbeSetup } from '../probe/probeQueries';
+import { pairKey, REASONS, type OutputPart, type ProbeRequest, type ProbeSetup } from '../probe/probeQueries';
 import type { ProbeTask, ProbeTaskResult } from '../pool/tasks';
 import { workerFile } from '../pool/workerFile';
 import { openTable } from '../source/openTable';
@@ -110,9 +110,8 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
   const buildMs = Date.now() - started;
 
   // 4. Queries through the worker pool.
-  // The workers get the paths and a byte table of the titles, all in shared memory, not the strings.
-  const { pathStart, pathCode, pathMult } = titles;
-  const setup: ProbeSetup = { titles: { pathStart, pathCode, pathMult }, titleTable: titleTable(titles.titles), wages, caseInsensitive, includeSelf };
+  const { pathStart, pathCode, pathMult, titleTable } = titles;
+  const setup: ProbeSetup = { titles: { pathStart, pathCode, pathMult }, titleTable, wages, caseInsensitive, includeSelf };
   const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   // On abort the pool is destroyed at once, even with tasks running; a worker that had already
   // answered then makes piscina emit 'error', which must not become an uncaught exception.
@@ -206,7 +205,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
   const { missingCells, invalidCells, ...wageTable } = stats.wages;
   return {
     queries: { files: queryFiles.length, rows: queryRows },
-    related: { ...stats.related, titles: titles.titles.length },
+    related: { ...stats.related, titles: titles.pathStart.length - 1 },
     codes: stats.codes,
     wages: wageTable,
     indexCache: cache,

@@ -10,9 +10,9 @@ import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
 import { formatNumber } from '../values/formatNumber';
 import { stateById } from '../values/states';
-import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from './byteTable';
+import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
 import { MatchComputer } from './computeMatch';
-import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from './fieldBytes';
+import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../scan/fieldBytes';
 
 export const REASONS: readonly UnmatchedReason[] = [
   'unknown_state',
@@ -23,7 +23,7 @@ export const REASONS: readonly UnmatchedReason[] = [
 
 export interface ProbeSetup {
   titles: TitlePaths;
-  /** Title key (UTF-8 bytes) → title id, in shared memory: see titleTable(). */
+  /** Title key (UTF-8 bytes) → title id, in shared memory (TitleIndex.titleTable). */
   titleTable: ByteTableData;
   wages: WageIndex;
   caseInsensitive: boolean;
@@ -80,11 +80,6 @@ export interface InvalidUtf8 {
   line: number;
   field: number;
   byte: number;
-}
-
-/** The table the workers find query titles in: every title key of the index, by its bytes. */
-export function titleTable(titles: readonly string[]): ByteTableData {
-  return ByteTable.ofKeys(titles).data;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FieldCursor } from '../scan/scanRecords';
+import type { FieldCursor } from './scanRecords';
 import { HASH_PRIME, HASH_SEED } from './byteTable';
 
 /** Only the decoded string gives this field's key or output (see FieldBytes.read). */

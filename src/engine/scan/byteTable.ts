@@ -40,11 +40,11 @@ export function hashBytes(buf: Uint8Array, start: number, end: number, lower: bo
 }
 
 export class ByteTable {
-  readonly data: ByteTableData;
-  private readonly mask: number;
+  data: ByteTableData;
+  private mask: number;
   /** 32 − log2(slots): a slot is the top bits of hash · 2^32/φ (FNV's low bits cluster similar keys). */
-  private readonly shift: number;
-  private readonly capacity: number;
+  private shift: number;
+  private capacity: number;
 
   /** A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory. */
   static create(entries: number, bytes: number, shared: boolean): ByteTable {
@@ -86,6 +86,57 @@ export class ByteTable {
     this.mask = (data.slots.length >> 1) - 1;
     this.shift = Math.clz32(this.mask);
     this.capacity = data.entries.length / 3;
+  }
+
+  /**
+   * Adds a key that is not in the table, growing the table as needed (for tables that are being
+   * built, not caches). Returns the key's entry number, in the order keys were added.
+   */
+  append(buf: Uint8Array, start: number, end: number, hash: number, value: number, lower = false): number {
+    while (!this.add(buf, start, end, hash, value, lower)) this.resize(2 * this.capacity, Math.max(2 * this.data.bytes.length, this.data.count[1] + (end - start)));
+    return this.data.count[0] - 1;
+  }
+
+  /** The key bytes of entry `entry` (a view into the arena). */
+  keyOf(entry: number): Uint8Array {
+    const { entries, bytes } = this.data;
+    return bytes.subarray(entries[3 * entry], entries[3 * entry] + entries[3 * entry + 1]);
+  }
+
+  /** The value of entry `entry`. */
+  valueOf(entry: number): number {
+    return this.data.entries[3 * entry + 2];
+  }
+
+  /** A copy holding exactly the entries and bytes in use; `shared` puts it in shared memory. */
+  compact(shared: boolean): ByteTable {
+    const copy = ByteTable.create(this.size, this.data.count[1], shared);
+    copy.copyFrom(this);
+    return copy;
+  }
+
+  private resize(entries: number, bytes: number): void {
+    const grown = ByteTable.create(entries, bytes, this.data.bytes.buffer instanceof SharedArrayBuffer);
+    grown.copyFrom(this);
+    this.data = grown.data;
+    this.mask = grown.mask;
+    this.shift = grown.shift;
+    this.capacity = grown.capacity;
+  }
+
+  /** Takes the entries and bytes of `from` into this (empty) table, placing them in its own slots. */
+  private copyFrom(from: ByteTable): void {
+    const { count, entries, bytes, slots } = from.data;
+    this.data.bytes.set(bytes.subarray(0, count[1]));
+    this.data.entries.set(entries.subarray(0, 3 * count[0]));
+    this.data.count.set(count);
+    for (let s = 0; s < slots.length; s += 2) {
+      if (slots[s + 1] === 0) continue;
+      let t = this.slotOf(slots[s]);
+      while (this.data.slots[2 * t + 1] !== 0) t = (t + 1) & this.mask;
+      this.data.slots[2 * t] = slots[s];
+      this.data.slots[2 * t + 1] = slots[s + 1];
+    }
   }
 
   get size(): number {

@@ -1,4 +1,4 @@
-import { ByteTable, hashBytes, NOT_FOUND } from '../../src/engine/probe/byteTable';
+import { ByteTable, hashBytes, NOT_FOUND } from '../../src/engine/scan/byteTable';
 import { seededInts } from '../support/seededInts';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');

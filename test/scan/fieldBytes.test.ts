@@ -1,5 +1,5 @@
-import { hashBytes } from '../../src/engine/probe/byteTable';
-import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../../src/engine/probe/fieldBytes';
+import { hashBytes } from '../../src/engine/scan/byteTable';
+import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../../src/engine/scan/fieldBytes';
 import { trimText } from '../../src/engine/build/titleKey';
 import { FieldCursor, scanRecords } from '../../src/engine/scan/scanRecords';
 import { seededInts } from '../support/seededInts';
