@@ -60,8 +60,10 @@ export class ByteWriter {
   writeBytes(src: Uint8Array, start: number, end: number): void {
     const length = end - start;
     if (this.length + length > this.buf.length) this.grow(this.length + length);
-    // A loop beats a native copy for the short fields of an output row.
-    if (length < 48) {
+    // A loop beats a native copy for the short fields of an output row; a whole array needs no view.
+    if (start === 0 && end === src.length && length >= 32) {
+      this.buf.set(src, this.length);
+    } else if (length < 256) {
       const buf = this.buf;
       let at = this.length;
       for (let i = start; i < end; i++) buf[at++] = src[i];

@@ -5,7 +5,8 @@ import { medianOfSortedRuns, type SortedRuns } from '../values/median';
 export interface MatchResult {
   nRows: number;
   nCodes: number;
-  medians: (number | null)[];
+  /** Per wage column; NaN when the column has no value (a null median). */
+  medians: Float64Array;
 }
 
 /**
@@ -25,7 +26,7 @@ export class MatchComputer {
     private readonly titles: TitlePaths,
     private readonly wages: WageIndex,
   ) {
-    this.result = { nRows: 0, nCodes: 0, medians: wages.values.map(() => null) };
+    this.result = { nRows: 0, nCodes: 0, medians: new Float64Array(wages.values.length) };
     this.runs = { chunks: [], starts: new Int32Array(16), ends: new Int32Array(16), weights: new Int32Array(16), cursors: new Int32Array(16), m: 0 };
   }
 
@@ -51,7 +52,7 @@ export class MatchComputer {
     const medians = this.result.medians;
     for (let c = 0; c < values.length; c++) {
       if (nRows === 0) {
-        medians[c] = null;
+        medians[c] = Number.NaN;
         continue;
       }
       for (let i = 0; i < nCodes; i++) {
@@ -59,7 +60,7 @@ export class MatchComputer {
         runs.ends[i] = runEnd[c * groupCount + this.groups[i]];
       }
       runs.chunks = values[c];
-      medians[c] = medianOfSortedRuns(runs, this.scratch);
+      medians[c] = medianOfSortedRuns(runs, this.scratch) ?? Number.NaN;
     }
     this.result.nRows = nRows;
     this.result.nCodes = nCodes;

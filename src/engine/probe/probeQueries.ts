@@ -103,6 +103,7 @@ export class QueryProber {
   private readonly stateOfBytes = ByteTable.create(CACHE_LIMIT, LOCATION_CACHE_BYTES, false);
   private readonly stateOfLocation = new Map<string, number>();
   private readonly answers = new Map<number, CachedAnswer>();
+  private readonly csvTails = new CsvTails();
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
   private readonly row = new QueryRow();
@@ -216,7 +217,9 @@ export class QueryProber {
     if (answer === undefined) {
       if (this.answers.size >= ANSWER_CACHE_LIMIT) this.answers.clear();
       const { nRows, nCodes, medians } = this.computer.compute(titleId, stateId);
-      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
+      if (nRows === 0) answer = NO_WAGE_ROWS;
+      else if (format === 'csv') answer = new Answer(this.csvTails.make(stateId, nRows, nCodes, medians));
+      else answer = new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
       this.answers.set(key, answer);
     }
     return answer;
@@ -244,27 +247,65 @@ class QueryRow {
 }
 
 /**
- * A cached matched answer, kept only in the form the run writes: the formatted tail of a CSV or
- * JSON line (state, n_rows, n_codes, medians), or the values for row objects. A tail string is a
- * fraction of the memory of the values, so more answers fit the cache.
+ * A cached matched answer, kept only in the form the run writes: the formatted tail of a CSV line
+ * (bytes) or JSON line (state, n_rows, n_codes, medians), or the values for row objects. A tail is
+ * a fraction of the memory of the values, so more answers fit the cache.
  */
 class Answer {
   readonly reason = -1;
   constructor(readonly tail: Uint8Array | string | (string | number | null)[]) {}
 }
 
-function answerTail(format: RowFormat, columns: string[], state: string, nRows: number, nCodes: number, medians: (number | null)[]): Answer['tail'] {
-  if (format === 'csv') {
-    let tail = `,${csvField(state)},${nRows},${nCodes}`;
-    for (let i = 0; i < medians.length; i++) tail += ',' + formatNumber(medians[i]);
-    return Buffer.from(tail + '\n', 'utf8');
-  }
-  const values = [state, nRows, nCodes, ...medians];
+/** The tail of a JSON line or tagged line, or the values of a row object. */
+function answerTail(format: Exclude<RowFormat, 'csv'>, columns: string[], state: string, nRows: number, nCodes: number, medians: Float64Array): Answer['tail'] {
+  const values = [state, nRows, nCodes, ...Array.from(medians, (m) => (m === m ? m : null))];
   if (format === 'rows') return values;
   if (format === 'tagged') return ',' + values.map((v) => JSON.stringify(v)).join(',') + ']\n';
   let tail = '';
   for (let i = 0; i < values.length; i++) tail += `,${JSON.stringify(columns[i + 2])}:${JSON.stringify(values[i])}`;
   return tail + '}\n';
+}
+
+/** The longest a double prints as formatNumber writes it (no exponent: up to ~330 characters). */
+const MAX_NUMBER_CHARS = 340;
+
+/**
+ * CSV tails of answers (",state,n_rows,n_codes,medians\n") written back to back into 1 MiB arenas:
+ * a cached answer holds a view into an arena, not a string and a buffer of its own (answers are
+ * the main source of garbage in a worker). An arena goes when no cached answer views it.
+ */
+class CsvTails {
+  private arena = new Uint8Array(1 << 20);
+  private used = 0;
+  /** ",state," per state id. */
+  private readonly states: Uint8Array[] = [];
+
+  make(stateId: number, nRows: number, nCodes: number, medians: Float64Array): Uint8Array {
+    const state = (this.states[stateId] ??= Buffer.from(`,${csvField(stateById(stateId).name)},`, 'utf8'));
+    // Room for the longest tail these values can make, so the writes below never fall off the end.
+    const room = state.length + 2 * MAX_NUMBER_CHARS + (1 + MAX_NUMBER_CHARS) * medians.length + 1;
+    if (this.used + room > this.arena.length) {
+      this.arena = new Uint8Array(Math.max(1 << 20, room));
+      this.used = 0;
+    }
+    const start = this.used;
+    this.arena.set(state, start);
+    this.used += state.length;
+    this.ascii(String(nRows));
+    this.ascii(',');
+    this.ascii(String(nCodes));
+    for (let i = 0; i < medians.length; i++) {
+      this.ascii(',');
+      this.ascii(formatNumber(medians[i]));
+    }
+    this.ascii('\n');
+    return this.arena.subarray(start, this.used);
+  }
+
+  /** Text that is ASCII (numbers as formatNumber writes them). */
+  private ascii(text: string): void {
+    for (let i = 0; i < text.length; i++) this.arena[this.used++] = text.charCodeAt(i);
+  }
 }
 
 /** Unmatched answers carry nothing but their reason (an index in REASONS), so they are shared. */

@@ -115,8 +115,9 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
   if (n === 0) return null;
   const half = n >> 1;
   if (m === 1) {
-    const at = (k: number) => valueAt(chunks, starts[0] + Math.floor(k / weights[0]));
-    return (n & 1) === 1 ? at(half) : (at(half - 1) + at(half)) / 2;
+    // Value k of one run counted w times is its value floor(k / w).
+    const upper = valueAt(chunks, starts[0] + Math.floor(half / weights[0]));
+    return (n & 1) === 1 ? upper : (valueAt(chunks, starts[0] + Math.floor((half - 1) / weights[0])) + upper) / 2;
   }
   const steps = 32 - Math.clz32(longest);
   const merge = (values >> 1) * m;
