@@ -52,6 +52,8 @@ function probeRange(prober: QueryProber, task: RangeTask): ProbeTaskResult {
     buf = readAt(fd, base, requested);
     from = 0;
   }
+  // A record far longer than a range grew the buffer: do not keep that size for every later task.
+  if (readBuffer.length > 2 * (task.end - task.start + TAIL_BYTES)) readBuffer = Buffer.allocUnsafeSlow(0);
   return result;
 }
 
@@ -103,8 +105,19 @@ function fileDescriptor(path: string): number {
   return fd;
 }
 
+/**
+ * One read buffer per worker, reused by every task. A fresh buffer per task (4 MiB) outlives many
+ * of the worker's young-generation collections while the task runs, so it is promoted and only
+ * freed by a full collection: a worker used to hold tens of MB of dead read buffers, and the
+ * malloc arena they came from stayed that large.
+ */
+let readBuffer = Buffer.allocUnsafeSlow(0);
+
+/** Bytes at position of fd, in the worker's read buffer: valid until the next readAt. */
 function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(Math.max(0, length));
+  length = Math.max(0, length);
+  if (readBuffer.length < length) readBuffer = Buffer.allocUnsafeSlow(length);
+  const buf = readBuffer.subarray(0, length);
   let done = 0;
   while (done < length) {
     const n = readSync(fd, buf, done, length - done, position + done);
