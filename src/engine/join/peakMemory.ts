@@ -23,10 +23,24 @@ export function peakRssMB(): number {
  * so without this V8 would keep them resident for the whole run. Best effort.
  */
 export function releaseBuildGarbage(): void {
-  try {
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
-  } catch {
-    // not available in this runtime: the memory is released whenever V8 decides
+  garbageCollector()?.();
+}
+
+let collector: (() => void) | null | undefined;
+
+/**
+ * V8's full garbage collection as a function, without --expose-gc on the command line (the CLI
+ * and n8n start node without it); undefined where the runtime does not allow it.
+ */
+export function garbageCollector(): (() => void) | undefined {
+  if (collector === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      collector = runInNewContext('gc') as () => void;
+    } catch {
+      // not available in this runtime: the memory is released whenever V8 decides
+      collector = null;
+    }
   }
+  return collector ?? undefined;
 }
