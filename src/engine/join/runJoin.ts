@@ -134,6 +134,16 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     await sinks.matched.open(matchedColumns(wages.columns));
     await sinks.unmatched.open(UNMATCHED_COLUMNS);
     const maxInFlight = workers * 2;
+    /**
+     * Output buffers whose bytes the sinks have written, to hand back to the workers with the
+     * next tasks: output then circulates in a fixed set of buffers instead of leaving a few MB
+     * of garbage per task for the main thread's (rare) garbage collections.
+     */
+    const spares: ArrayBuffer[] = [];
+    const reuse = (part: OutputPart, sink?: RowSink): void => {
+      const buffer = part.bytes?.buffer;
+      if (buffer instanceof ArrayBuffer && buffer.byteLength > 0 && (sink === undefined || sink.releasesBytes === true) && spares.length < 2 * maxInFlight) spares.push(buffer);
+    };
     for (const file of queryFiles) {
       const table = await openTable(file, options.queries, [
         request('title', columns.queryTitle ?? 'title'),
@@ -151,10 +161,17 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
       let lineBase = table.dataLine;
       const accept = async (task: ProbeTask, result: ProbeTaskResult): Promise<void> => {
         if (task.kind === 'range') {
-          if (expectedStart >= task.end) return; // a record of the previous range covered all of this one
+          if (expectedStart >= task.end) {
+            // a record of the previous range covered all of this one
+            reuse(result.matched);
+            reuse(result.unmatched);
+            return;
+          }
           if (result.firstStart !== expectedStart) {
             rangesRedone++;
-            result = await inWorker(task, pool.run({ ...task, knownStart: expectedStart }, { signal }));
+            reuse(result.matched);
+            reuse(result.unmatched);
+            result = await inWorker(task, pool.run({ ...task, spare: undefined, knownStart: expectedStart }, { signal }));
           }
           expectedStart = result.next;
         }
@@ -171,12 +188,18 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
         queryRows += result.records;
         result.reasons.forEach((n, i) => (reasonCounts[i] += n));
         await out.write(result);
+        if (!dedupe) {
+          reuse(result.matched, sinks.matched);
+          reuse(result.unmatched, sinks.unmatched);
+        }
         options.onProgress?.({ stage: 'queries', bytesDone: task.kind === 'range' ? task.end : 0, bytesTotal: table.info.size, rows: queryRows });
       };
       const inFlight: { task: ProbeTask; result: Promise<ProbeTaskResult> }[] = [];
       for await (const task of planQueries(table, probeRequest, rangeBytes, signal)) {
         throwIfAborted(signal);
-        const result = inWorker(task, pool.run(task, { signal, transferList: task.kind === 'chunk' ? [task.data.buffer as ArrayBuffer] : undefined }));
+        const spare = spares.splice(0, 2);
+        const transferList = task.kind === 'chunk' ? [task.data.buffer as ArrayBuffer, ...spare] : spare;
+        const result = inWorker(task, pool.run({ ...task, spare }, { signal, transferList }));
         result.catch(() => undefined); // awaited in order below; this only silences early rejections
         inFlight.push({ task, result });
         if (inFlight.length >= maxInFlight) {

@@ -103,9 +103,12 @@ export class ByteWriter {
     this.length = 0;
   }
 
-  /** The bytes written, in a buffer of their own. */
+  /**
+   * The bytes written, in a buffer of their own (its ArrayBuffer may be longer than the bytes: a
+   * spare handed back by reuseOutputBuffers, or rounded up so it fits later outputs too).
+   */
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
+    const out = this.length === 0 ? new Uint8Array(0) : new Uint8Array(outputBuffer(this.length), 0, this.length);
     out.set(this.buf.subarray(0, this.length));
     return out;
   }
@@ -115,4 +118,39 @@ export class ByteWriter {
     this.buf.copy(grown, 0, 0, this.length);
     this.buf = grown;
   }
+}
+
+/**
+ * Output buffers that the main thread has written out and handed back, for finish() to fill
+ * again. A worker's output (a few MB per task) is transferred to the main thread; a new buffer
+ * per task would be freed only when the main thread's garbage collector gets to it, which in a
+ * quiet main thread is late: tens of MB of dead output used to stay resident.
+ */
+const spares: ArrayBuffer[] = [];
+/** Two outputs (matched, unmatched) of a couple of tasks: more would only sit unused. */
+const MAX_SPARES = 4;
+
+/** Buffers for finish() to reuse; the smallest go when more than MAX_SPARES are held. */
+export function reuseOutputBuffers(buffers: readonly ArrayBuffer[]): void {
+  for (const buffer of buffers) if (buffer.byteLength > 0) spares.push(buffer);
+  if (spares.length > MAX_SPARES) {
+    spares.sort((a, b) => b.byteLength - a.byteLength);
+    spares.length = MAX_SPARES;
+  }
+}
+
+/**
+ * The smallest spare that holds length bytes (and is not far larger: a small matched output must
+ * not take the buffer the next unmatched output needs), else a new buffer rounded up to 1/8 of
+ * its size, so that it fits the similar outputs of later tasks.
+ */
+function outputBuffer(length: number): ArrayBuffer {
+  let best = -1;
+  for (let i = 0; i < spares.length; i++) {
+    const size = spares[i].byteLength;
+    if (size >= length && size <= 4 * length + 64 * 1024 && (best < 0 || size < spares[best].byteLength)) best = i;
+  }
+  if (best >= 0) return spares.splice(best, 1)[0];
+  const step = Math.max(64 * 1024, 2 ** Math.max(0, Math.floor(Math.log2(length)) - 3));
+  return new ArrayBuffer(Math.ceil(length / step) * step);
 }

@@ -14,8 +14,11 @@ import type { OutputChunk, RowSink } from './sink';
 export class FileSink implements RowSink {
   private handle: fs.FileHandle | undefined;
   private readonly tempPath: string;
-  private pending: Uint8Array[] = [];
+  /** Bytes of the rows held back until a batch is full: copied here, so write() never keeps chunk.bytes. */
+  private held = new Uint8Array(0);
+  private heldBytes = 0;
   private pendingRows = 0;
+  readonly releasesBytes = true;
 
   constructor(
     readonly target: string,
@@ -47,9 +50,9 @@ export class FileSink implements RowSink {
   async write(chunk: OutputChunk): Promise<void> {
     if (!this.handle) throw new Error('FileSink.write before open');
     if (!chunk.bytes || chunk.bytes.length === 0) return;
-    this.pending.push(chunk.bytes);
     this.pendingRows += chunk.rows;
-    if (this.pendingRows >= this.batchSize) await this.flush();
+    if (this.pendingRows >= this.batchSize) await this.flush(chunk.bytes);
+    else this.hold(chunk.bytes);
   }
 
   async close(): Promise<void> {
@@ -60,15 +63,28 @@ export class FileSink implements RowSink {
     await fs.rename(this.tempPath, this.target);
   }
 
-  private async flush(): Promise<void> {
-    const pieces = this.pending;
-    this.pending = [];
+  /** Writes the rows held back, then `last` (straight from the caller's buffer). */
+  private async flush(last?: Uint8Array): Promise<void> {
+    const pieces: Uint8Array[] = this.heldBytes > 0 ? [this.held.subarray(0, this.heldBytes)] : [];
+    if (last) pieces.push(last);
     this.pendingRows = 0;
     if (pieces.length > 0) await this.handle!.writev(pieces);
+    this.heldBytes = 0;
+  }
+
+  /** The buffer is reused from batch to batch; it holds less than one batch of rows. */
+  private hold(bytes: Uint8Array): void {
+    if (this.heldBytes + bytes.length > this.held.length) {
+      const grown = new Uint8Array(Math.max(this.heldBytes + bytes.length, 2 * this.held.length));
+      grown.set(this.held.subarray(0, this.heldBytes));
+      this.held = grown;
+    }
+    this.held.set(bytes, this.heldBytes);
+    this.heldBytes += bytes.length;
   }
 
   async abort(): Promise<void> {
-    this.pending = [];
+    this.heldBytes = 0;
     if (this.handle) {
       await this.handle.close().catch(() => undefined);
       this.handle = undefined;

@@ -22,6 +22,12 @@ export interface RowSink {
   readonly format: RowFormat;
   /** CSV only: prefix text cells starting with = + - @ TAB CR with ' so spreadsheets show, not run, them. */
   readonly guardFormulas?: boolean;
+  /**
+   * True when write() is done with chunk.bytes once it resolves (it copies whatever it holds
+   * back): the engine then hands the buffer back to a worker to fill again instead of leaving it
+   * to the garbage collector. Unset: the sink may keep the bytes, and the engine never reuses them.
+   */
+  readonly releasesBytes?: boolean;
   open(columns: string[]): Promise<void>;
   write(chunk: OutputChunk): Promise<void>;
   close(): Promise<void>;

@@ -125,6 +125,7 @@ export async function runPartitioned(options: JoinOptions, sinks: JoinSinks, pla
  */
 class OrdinalSpillSink implements RowSink {
   readonly format = 'tagged' as const;
+  readonly releasesBytes = true;
   private writer: SpillWriter | undefined;
 
   constructor(private readonly path: string) {}

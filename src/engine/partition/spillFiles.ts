@@ -21,11 +21,15 @@ export class SpillWriter {
     if (this.pendingLength >= 256 * 1024) this.flush();
   }
 
-  /** Bytes already formatted elsewhere (not counted as a row). */
+  /**
+   * Bytes already formatted elsewhere (not counted as a row), written before this returns: the
+   * caller may reuse the buffer (a worker's output, a task's worth of rows: large enough that
+   * batching them with more would save nothing).
+   */
   addBytes(bytes: Uint8Array): void {
     this.pending.push(bytes);
     this.pendingLength += bytes.length;
-    if (this.pendingLength >= 256 * 1024) this.flush();
+    this.flush();
   }
 
   close(): void {

@@ -1,7 +1,15 @@
 import type { ProbeOutput, ProbeRequest } from '../probe/probeQueries';
 
+interface TaskBase {
+  /**
+   * Output buffers the main thread has written out, transferred back for the worker to fill
+   * again (see reuseOutputBuffers), so output does not cost a new buffer per task.
+   */
+  spare?: ArrayBuffer[];
+}
+
 /** A byte range of a plain UTF-8 query file; the worker reads it itself. */
-export interface RangeTask {
+export interface RangeTask extends TaskBase {
   kind: 'range';
   request: ProbeRequest;
   path: string;
@@ -14,7 +22,7 @@ export interface RangeTask {
 }
 
 /** Whole records cut from a stream on the main thread (gzip, other encodings, n8n binaries). */
-export interface ChunkTask {
+export interface ChunkTask extends TaskBase {
   kind: 'chunk';
   request: ProbeRequest;
   data: Uint8Array;

@@ -3,6 +3,7 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { MAX_SKIP_EXAMPLES, QueryProber, type OutputPart, type ProbeOutput, type ProbeSetup } from '../probe/probeQueries';
 import { getHeapStatistics } from 'v8';
 import { garbageCollector } from '../join/peakMemory';
+import { reuseOutputBuffers } from '../output/byteWriter';
 import { nextLineStart } from '../scan/scanRecords';
 import type { ChunkTask, ProbeTask, ProbeTaskResult, RangeTask } from './tasks';
 
@@ -15,6 +16,7 @@ const files = new Map<string, number>();
 export default function runTask(task: ProbeTask): unknown {
   injectFault();
   prober ??= new QueryProber(workerData as ProbeSetup);
+  if (task.spare) reuseOutputBuffers(task.spare);
   const result = task.kind === 'range' ? probeRange(prober, task) : probeChunk(prober, task);
   collectIfGrown();
   const buffers = [result.matched.bytes, result.unmatched.bytes].filter((b): b is Uint8Array => b !== undefined).map((b) => b.buffer as ArrayBuffer);
@@ -96,6 +98,7 @@ function concatUnpooled(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
+  reuseOutputBuffers([a.buffer as ArrayBuffer, b.buffer as ArrayBuffer]);
   return out;
 }
 
