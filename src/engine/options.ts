@@ -63,7 +63,7 @@ export interface JoinOptions {
   workers?: number;
   /** Rows per emitted batch, default 10,000. */
   batchSize?: number;
-  /** Byte size of the query-file ranges handed to workers, default 4 MiB (tests use tiny ones). */
+  /** Byte size of the query-file ranges handed to workers, default 1 MiB (tests use tiny ones). */
   rangeBytes?: number;
   /**
    * Wage files of at least this many bytes (all together) are read on a thread of their own while

@@ -112,7 +112,7 @@ function fileDescriptor(path: string): number {
 }
 
 /**
- * One read buffer per worker, reused by every task. A fresh buffer per task (4 MiB) outlives many
+ * One read buffer per worker, reused by every task. A fresh buffer per task (a range) outlives many
  * of the worker's young-generation collections while the task runs, so it is promoted and only
  * freed by a full collection: a worker used to hold tens of MB of dead read buffers, and the
  * malloc arena they came from stayed that large.
