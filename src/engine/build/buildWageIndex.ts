@@ -21,8 +21,15 @@ export interface WageIndex {
   stateCount: number;
   keyStart: Int32Array;
   runEnd: Int32Array;
-  values: Float64Array[][];
+  values: WageChunk[][];
 }
+
+/**
+ * A chunk of one wage column. A column whose every value is exactly a 32-bit float (whole numbers
+ * below 2^24, as in OES annual wages and employment counts) is stored in half the memory; reading
+ * it back gives the same doubles, so every median is the same to the last bit.
+ */
+export type WageChunk = Float64Array | Float32Array;
 
 export function wageGroup(codeId: number, stateId: number, stateCount: number): number {
   return codeId * stateCount + stateId;
@@ -50,7 +57,7 @@ export interface WageRows {
   rows: number;
   groupChunks: Int32Array[];
   invalidChunks: Uint8Array[];
-  columnChunks: Float64Array[][];
+  columnChunks: WageChunk[][];
   rowsRead: number;
   /** Rows whose code is not in the codes table. */
   rowsWithoutCode: number;
@@ -99,6 +106,8 @@ export class WageRowReader {
       if (value === INVALID_WAGE) {
         invalid++;
         value = Number.NaN;
+      } else if (Math.fround(value) !== value && value === value && rows.columnChunks[c][0] instanceof Float32Array) {
+        rows.columnChunks[c] = rows.columnChunks[c].map((narrow) => widen(narrow));
       }
       rows.columnChunks[c][chunk][offset] = value;
     }
@@ -121,8 +130,15 @@ export class WageRowReader {
   private addChunk(): void {
     this.rows.groupChunks.push(new Int32Array(new SharedArrayBuffer(CHUNK_ROWS * 4)));
     this.rows.invalidChunks.push(new Uint8Array(new SharedArrayBuffer(CHUNK_ROWS)));
-    for (const chunks of this.rows.columnChunks) chunks.push(newChunk());
+    for (const chunks of this.rows.columnChunks) chunks.push(newChunk(chunks.length === 0 || chunks[0] instanceof Float32Array));
   }
+}
+
+/** The same values in a chunk of doubles. */
+function widen(chunk: WageChunk): Float64Array {
+  const wide = newChunk(false) as Float64Array;
+  wide.set(chunk);
+  return wide;
 }
 
 /**
@@ -165,12 +181,15 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
   }
 
   const runEnd = new Int32Array(new SharedArrayBuffer(Math.max(1, width * groups) * 4));
-  const values: Float64Array[][] = [];
-  let spare = Array.from({ length: Math.ceil(stats.rowsKept / CHUNK_ROWS) }, newChunk);
+  const values: WageChunk[][] = [];
+  const chunkCount = Math.ceil(stats.rowsKept / CHUNK_ROWS);
+  let spare: WageChunk[] = [];
   let nanCells = 0;
   for (let c = 0; c < width; c++) {
     const source = columnChunks[c];
-    const sorted = spare;
+    const narrow = source.length === 0 || source[0] instanceof Float32Array;
+    // The chunks the previous column was read into, when they hold this column's kind of number.
+    const sorted = spare.length >= chunkCount && spare[0] instanceof Float32Array === narrow ? spare.slice(0, chunkCount) : Array.from({ length: chunkCount }, () => newChunk(narrow));
     const present = runEnd.subarray(c * groups, (c + 1) * groups);
     present.set(keyStart.subarray(0, groups));
     for (let r = 0; r < read.rows; r++) {
@@ -183,8 +202,8 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
     }
     for (let g = 0; g < groups; g++) sortRun(sorted, keyStart[g], keyStart[g + 1]);
     values.push(sorted);
-    // The next column's sorted values go where this column was read, as far as they need.
-    spare = source.slice(0, sorted.length);
+    // The next column's sorted values go where this column was read.
+    spare = source;
     columnChunks[c] = [];
   }
   stats.missingCells = nanCells - stats.invalidCells;
@@ -193,12 +212,12 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
   return { index: { columns: read.columns, stateCount: STATES.length, keyStart, runEnd, values }, stats };
 }
 
-function newChunk(): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * 8));
+function newChunk(narrow: boolean): WageChunk {
+  return narrow ? new Float32Array(new SharedArrayBuffer(CHUNK_ROWS * 4)) : new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * 8));
 }
 
 /** Sorts values from .. to of a chunked column ascending, NaN last (a typed array's own order). */
-function sortRun(chunks: Float64Array[], from: number, to: number): void {
+function sortRun(chunks: WageChunk[], from: number, to: number): void {
   if (to - from < 2) return;
   const first = from >> CHUNK_SHIFT;
   const offset = from & (CHUNK_ROWS - 1);
@@ -219,7 +238,7 @@ function sortRun(chunks: Float64Array[], from: number, to: number): void {
  * Most groups are a few dozen rows: sorting them in place here beats a subarray and a native sort
  * call per group. Same order as a typed array's sort: ascending, NaN last.
  */
-function insertionSort(a: Float64Array, from: number, to: number): void {
+function insertionSort(a: WageChunk, from: number, to: number): void {
   for (let i = from + 1; i < to; i++) {
     const v = a[i];
     if (v !== v) continue; // NaN stays after every number

@@ -4,10 +4,11 @@ import * as path from 'path';
 import type { IndexCacheOptions, JoinOptions, TableSource } from '../options';
 import { VALUE_CHUNK_ROWS } from '../values/median';
 import type { BuildStats, IndexFiles, IndexSettings, JoinIndex } from './buildJoinIndex';
+import type { WageChunk } from './buildWageIndex';
 
 /** Bump when the file layout or the meaning of the index changes: old entries are then ignored. */
-const FORMAT = 'salary-join-index-4';
-const MAGIC = Buffer.from('SJIX0004');
+const FORMAT = 'salary-join-index-5';
+const MAGIC = Buffer.from('SJIX0005');
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**
@@ -69,6 +70,8 @@ interface Header {
   columns: string[];
   stateCount: number;
   stats: BuildStats;
+  /** Per wage column, 4 (32-bit floats) or 8 (doubles) bytes per value. */
+  valueBytes: number[];
   lengths: { pathStart: number; pathCode: number; pathMult: number; keyStart: number; runEnd: number; titleSlots: number; titleEntries: number; titleBytes: number; rows: number };
 }
 
@@ -80,6 +83,7 @@ function encode(index: JoinIndex): Buffer {
     columns: wages.columns,
     stateCount: wages.stateCount,
     stats: index.stats,
+    valueBytes: wages.values.map((column) => (column[0] instanceof Float32Array ? 4 : 8)),
     lengths: {
       pathStart: titles.pathStart.length,
       pathCode: titles.pathCode.length,
@@ -97,7 +101,7 @@ function encode(index: JoinIndex): Buffer {
   length.writeUInt32LE(json.length);
   const headLength = MAGIC.length + 4 + json.length;
   const pad = Buffer.alloc((8 - (headLength % 8)) % 8);
-  const bytes = (a: Uint8Array | Int32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const bytes = (a: Uint8Array | Int32Array | WageChunk) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.runEnd, table.slots, table.entries, table.count].map(bytes);
   int32s.push(bytes(table.bytes));
   const int32Bytes = int32s.reduce((n, b) => n + b.length, 0);
@@ -106,7 +110,7 @@ function encode(index: JoinIndex): Buffer {
 }
 
 /** A chunked column's first `rows` values, chunk by chunk (the last chunk cut). */
-function rowsOf(column: Float64Array[], rows: number): Float64Array[] {
+function rowsOf(column: WageChunk[], rows: number): WageChunk[] {
   return column.map((chunk, i) => chunk.subarray(0, Math.max(0, Math.min(VALUE_CHUNK_ROWS, rows - i * VALUE_CHUNK_ROWS))));
 }
 
@@ -139,15 +143,16 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
     const runEnd = take(Int32Array, lengths.runEnd);
     const titleTable = { slots: take(Int32Array, lengths.titleSlots), entries: take(Int32Array, lengths.titleEntries), count: take(Int32Array, 2), bytes: take(Uint8Array, lengths.titleBytes) };
     at += (8 - (at % 8)) % 8;
-    const values = header.columns.map(() => {
-      const chunks: Float64Array[] = [];
+    const values = header.columns.map((_column, c) => {
+      const size = header.valueBytes[c];
+      const chunks: WageChunk[] = [];
       for (let rows = lengths.rows; rows > 0; rows -= VALUE_CHUNK_ROWS) {
         const count = Math.min(rows, VALUE_CHUNK_ROWS);
-        if (at + count * 8 > data.length) throw new Error('truncated');
-        const chunk = new SharedArrayBuffer(VALUE_CHUNK_ROWS * 8);
-        new Uint8Array(chunk).set(data.subarray(at, at + count * 8));
-        at += count * 8;
-        chunks.push(new Float64Array(chunk));
+        if (at + count * size > data.length) throw new Error('truncated');
+        const chunk = new SharedArrayBuffer(VALUE_CHUNK_ROWS * size);
+        new Uint8Array(chunk).set(data.subarray(at, at + count * size));
+        at += count * size;
+        chunks.push(size === 4 ? new Float32Array(chunk) : new Float64Array(chunk));
       }
       return chunks;
     });

@@ -85,7 +85,8 @@ const MASK = VALUE_CHUNK_ROWS - 1;
  * never built. `cursors` is scratch space for at least m positions.
  */
 export interface SortedRuns {
-  chunks: Float64Array[];
+  /** Doubles, or 32-bit floats where those hold the values exactly. */
+  chunks: (Float64Array | Float32Array)[];
   starts: Int32Array;
   ends: Int32Array;
   weights: Int32Array;
@@ -157,7 +158,7 @@ function medianByMerge(runs: SortedRuns, n: number): number {
 }
 
 /** The run whose next value is least (runs not yet exhausted; there is always one here). */
-function leastHead(chunks: Float64Array[], cursors: Int32Array, ends: Int32Array, m: number): number {
+function leastHead(chunks: SortedRuns['chunks'], cursors: Int32Array, ends: Int32Array, m: number): number {
   let best = -1;
   let least = 0;
   for (let i = 0; i < m; i++) {
@@ -171,7 +172,7 @@ function leastHead(chunks: Float64Array[], cursors: Int32Array, ends: Int32Array
   return best;
 }
 
-function valueAt(chunks: Float64Array[], i: number): number {
+function valueAt(chunks: SortedRuns['chunks'], i: number): number {
   return chunks[i >> VALUE_CHUNK_SHIFT][i & MASK];
 }
 
