@@ -13,7 +13,7 @@ describe('buildWageIndex', () => {
   const texas = stateOfArea('Texas')!.id;
 
   function build(csv: string, reachable = [1, 1]): WageIndex {
-    const reader = new WageRowReader(new Map(codes.map((c, i) => [c, i])), codes.length, ['whole', 'cents', 'late'], undefined);
+    const reader = new WageRowReader(codes, ['whole', 'cents', 'late'], undefined);
     const buf = Buffer.from(csv, 'utf8');
     const cursor = new FieldCursor();
     scanRecords(buf, { dialect: { delimiter: 0x2c, quote: 0x22 }, from: 0, to: buf.length, final: true }, cursor, (cur) => reader.addRow(cur, [0, 1, 2, 3, 4]));

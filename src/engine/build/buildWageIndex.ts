@@ -1,3 +1,5 @@
+import { ByteTable, hashBytes, NOT_FOUND } from '../scan/byteTable';
+import { FieldBytes, SLOW } from '../scan/fieldBytes';
 import type { FieldCursor } from '../scan/scanRecords';
 import { VALUE_CHUNK_ROWS as CHUNK_ROWS, VALUE_CHUNK_SHIFT as CHUNK_SHIFT } from '../values/median';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../values/parseWage';
@@ -65,29 +67,35 @@ export interface WageRows {
   outsideByCode: Int32Array;
 }
 
-/** Columns handed to addRow: code, then area (name or state code), then each wage column. */
+/**
+ * Columns handed to addRow: code, then area (name or state code), then each wage column. Codes
+ * and areas are found by their bytes (FieldBytes): no string per row unless a field needs one.
+ */
 export class WageRowReader {
   private readonly rows: WageRows;
-  private readonly stateOfArea = new Map<string, number>();
+  private readonly codeIds: ByteTable;
+  /** Area bytes → state id + 1 (0: no state); areas are few, so this never fills in practice. */
+  private readonly areaStates = ByteTable.create(4096, 256 * 1024, false);
+  private readonly field = new FieldBytes();
 
   constructor(
-    private readonly codeIdByText: ReadonlyMap<string, number>,
-    codeCount: number,
+    codes: readonly string[],
     columns: string[],
     private readonly topCodeValue: number | undefined,
   ) {
-    this.rows = { columns, codeCount, rows: 0, groupChunks: [], invalidChunks: [], columnChunks: columns.map(() => []), rowsRead: 0, rowsWithoutCode: 0, outsideByCode: new Int32Array(new SharedArrayBuffer(Math.max(1, codeCount) * 4)) };
+    this.codeIds = ByteTable.ofKeys(codes);
+    this.rows = { columns, codeCount: codes.length, rows: 0, groupChunks: [], invalidChunks: [], columnChunks: columns.map(() => []), rowsRead: 0, rowsWithoutCode: 0, outsideByCode: new Int32Array(new SharedArrayBuffer(Math.max(1, codes.length) * 4)) };
   }
 
   addRow(cursor: FieldCursor, cols: number[]): void {
     const rows = this.rows;
     rows.rowsRead++;
-    const codeId = this.codeIdByText.get(trimText(cursor.text(cols[0])));
-    if (codeId === undefined) {
+    const codeId = this.codeId(cursor, cols[0]);
+    if (codeId === NOT_FOUND) {
       rows.rowsWithoutCode++;
       return;
     }
-    const stateId = this.stateOf(cursor.text(cols[1]));
+    const stateId = this.stateOf(cursor, cols[1]);
     if (stateId < 0) {
       rows.outsideByCode[codeId]++;
       return;
@@ -118,11 +126,26 @@ export class WageRowReader {
     return this.rows;
   }
 
-  private stateOf(area: string): number {
-    let id = this.stateOfArea.get(area);
-    if (id === undefined) {
-      id = stateOfArea(area)?.id ?? -1;
-      this.stateOfArea.set(area, id);
+  private codeId(cursor: FieldCursor, col: number): number {
+    const f = this.field;
+    f.read(cursor, col, false);
+    if ((f.flags & SLOW) === 0) return this.codeIds.find(cursor.buf, f.start, f.end, f.hash, false);
+    const key = Buffer.from(trimText(cursor.text(col)), 'utf8');
+    return this.codeIds.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
+  }
+
+  /** The state of an area cell (as stateOfArea reads its text), or -1. */
+  private stateOf(cursor: FieldCursor, col: number): number {
+    const f = this.field;
+    f.read(cursor, col, false);
+    // Keyed by the trimmed bytes, which stateOfArea's reading of the text cannot tell apart.
+    const slow = (f.flags & SLOW) !== 0;
+    const known = slow ? NOT_FOUND : this.areaStates.find(cursor.buf, f.start, f.end, f.hash, false);
+    if (known !== NOT_FOUND) return known - 1;
+    const id = stateOfArea(cursor.text(col))?.id ?? -1;
+    if (!slow && !this.areaStates.add(cursor.buf, f.start, f.end, f.hash, id + 1)) {
+      this.areaStates.clear();
+      this.areaStates.add(cursor.buf, f.start, f.end, f.hash, id + 1);
     }
     return id;
   }

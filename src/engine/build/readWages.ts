@@ -30,7 +30,7 @@ export const WAGE_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
 /** Reads the wage rows on the calling thread; bad rows go to `badRows`. */
 export async function readWageRows(job: WageJob, signal?: AbortSignal, badRows?: BadRows): Promise<WagesRead> {
-  const reader = new WageRowReader(new Map(job.codes.map((code, id) => [code, id])), job.codes.length, job.columns, job.topCodeValue);
+  const reader = new WageRowReader(job.codes, job.columns, job.topCodeValue);
   const read = await forEachRecord('wages table', job.files, job.source, job.requests, (cur, cols) => reader.addRow(cur, [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)]), signal, badRows);
   return { rows: reader.read(), read };
 }
