@@ -6,7 +6,7 @@
  * with the in-memory engine's), a scheduled re-run of 10,000 queries with --index-cache, and a small
  * job on the demo tables. Asserts no timings.
  *
- *   npm run bench -- [--scale 0.1] [--runs 3] [--only engine,duckdb,reference,budget,scheduled,small]
+ *   npm run bench -- [--scale 0.1] [--query-scale 4] [--runs 3] [--only engine,duckdb,reference,budget,scheduled,small]
  *                    [--budget MB] [--compare-unmatched] [--timeout SECONDS] [--generate-only]
  *                    [--data DIR] [--out DIR]
  *
@@ -56,6 +56,7 @@ const SMALL_QUERIES = 1_000;
 
 interface Args {
   scale: number;
+  queryScale: number;
   runs: number;
   only: string[];
   /** --memory-budget of the engine2-budget subject, MB. */
@@ -71,6 +72,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const args: Args = {
     scale: 1,
+    queryScale: 1,
     runs: 1,
     only: IDS,
     budgetMB: 100,
@@ -88,6 +90,7 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (a === '--scale') args.scale = Number(value());
+    else if (a === '--query-scale') args.queryScale = Number(value());
     else if (a === '--runs') args.runs = Number(value());
     else if (a === '--only') {
       const ids = value().split(',').map((s) => s.trim()).filter(Boolean).flatMap((s) => GROUPS[s] ?? [s]);
@@ -102,6 +105,7 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${a}; see bench/README.md`);
   }
   if (!(args.scale > 0)) throw new Error('--scale must be > 0');
+  if (!(args.queryScale > 0)) throw new Error('--query-scale must be > 0');
   if (!Number.isInteger(args.runs) || args.runs < 1) throw new Error('--runs must be a whole number ≥ 1');
   if (!(args.budgetMB > 0)) throw new Error('--budget must be > 0 (MB)');
   return args;
@@ -147,14 +151,19 @@ function fileSizes(files: string[]): Record<string, number> | undefined {
   return sizes;
 }
 
-export async function ensureDataset(args: Pick<Args, 'scale' | 'dataRoot'>): Promise<Manifest> {
+/**
+ * The data set for --scale F (every table F times the base size), with --query-scale Q the query
+ * table alone Q times larger again (the memory claim: peak RSS must not grow with the query table).
+ */
+export async function ensureDataset(args: Pick<Args, 'scale' | 'dataRoot'> & { queryScale?: number }): Promise<Manifest> {
+  const queryScale = args.queryScale ?? 1;
   const spec: DatasetSpec = {
     ...BASE_SPEC,
-    queryRows: Math.round(BASE_SPEC.queryRows * args.scale),
+    queryRows: Math.round(BASE_SPEC.queryRows * args.scale * queryScale),
     relatedRows: Math.round(BASE_SPEC.relatedRows * args.scale),
     wageRows: Math.round(BASE_SPEC.wageRows * args.scale),
   };
-  const dir = path.join(args.dataRoot, `scale-${args.scale}`);
+  const dir = path.join(args.dataRoot, `scale-${args.scale}${queryScale === 1 ? '' : `-queries-${queryScale}`}`);
   const manifestFile = path.join(dir, 'manifest.json');
   const generator = generatorFingerprint();
   if (fs.existsSync(manifestFile)) {
