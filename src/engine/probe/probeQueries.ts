@@ -4,15 +4,15 @@ import { titleKey, trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
 import { ByteWriter } from '../output/byteWriter';
 import { csvField, neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
+import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
 import type { Dialect } from '../scan/dialect';
+import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../scan/fieldBytes';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
-import { resolveState } from '../values/resolveState';
 import { formatNumber } from '../values/formatNumber';
+import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
-import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
 import { MatchComputer } from './computeMatch';
-import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../scan/fieldBytes';
 
 export const REASONS: readonly UnmatchedReason[] = [
   'unknown_state',
