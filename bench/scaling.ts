@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     '',
     `Command: \`${command}\`; data spec \`${JSON.stringify(manifest.spec)}\`, ${(inputBytes / 1e6).toFixed(1)} MB of input; ${args.runs} run(s) per worker count, ` +
       'wall, CPU and stage times = median, peak RSS = max over the runs. Wall: around the CLI process (Node start included); CPU: user + system of the CLI process, all threads; ' +
-      '`used`: workers the CLI reports (it takes no more than the query file has 4 MiB ranges); stage columns: the CLI summary\'s `stageMs`; MB = 10^6 bytes, MB/s = input bytes / wall.',
+      '`used`: workers the CLI reports (it takes no more than the query file has 1 MiB ranges); stage columns: the CLI summary\'s `stageMs`; MB = 10^6 bytes, MB/s = input bytes / wall.',
     '',
     table,
     '',
