@@ -37,6 +37,11 @@ export class InputError extends Error {
   }
 }
 
+/** A file that is shorter than when the run measured it: it was cut (or replaced) while being read. */
+export function fileChangedError(file: string): InputError {
+  return new InputError('the file changed while it was read: it is now shorter than when the join started', { file }, 'a file that stays the same during the run');
+}
+
 /** The run was stopped on purpose (cancellation, SIGINT). */
 export class CancelledError extends Error {
   constructor(message = 'The join was cancelled') {

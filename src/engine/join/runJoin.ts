@@ -7,7 +7,7 @@ import { buildJoinIndex, required as request, type IndexSettings } from '../buil
 import { cachedJoinIndex, indexCacheKey } from '../build/indexCache';
 import { planPartitions } from '../partition/planPartitions';
 import { runPartitioned } from '../partition/runPartitioned';
-import { CancelledError, InputError, WorkerError } from '../errors';
+import { CancelledError, fileChangedError, InputError, WorkerError } from '../errors';
 import {
   DEFAULT_THRESHOLD,
   DEFAULT_WAGE_COLUMNS,
@@ -268,9 +268,7 @@ async function inWorker(task: ProbeTask, run: Promise<ProbeTaskResult>): Promise
 }
 
 function queryError(file: string, line: number, error: NonNullable<ProbeTaskResult['error']>, header: string[], columns: [number, number]): InputError {
-  if (error.kind === 'file_changed') {
-    return new InputError('the file changed while it was read: it is now shorter than when the join started', { file }, 'a file that stays the same during the run');
-  }
+  if (error.kind === 'file_changed') return fileChangedError(file);
   if (error.kind === 'invalid_utf8') return invalidUtf8Error('queries table', error.byte, { file, line, column: header[error.field] });
   if (error.kind === 'too_few_fields') {
     const needed = Math.max(...columns) + 1;

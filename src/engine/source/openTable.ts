@@ -1,4 +1,5 @@
-import { InputError } from '../errors';
+import { stat } from 'fs/promises';
+import { fileChangedError, InputError } from '../errors';
 import { Dialect, QUOTE } from '../scan/dialect';
 import { ColumnRequest, mapColumns } from '../dialect/columns';
 import { detectHeaderRow, looksNumeric, sniffDelimiter, splitSampleRecords } from '../dialect/sniff';
@@ -75,6 +76,8 @@ export async function openTable(path: string, opts: OpenTableOptions, requests: 
   const base = isRangeScannable(info) ? info.bomLength : 0;
 
   if (bytes.includes(0)) {
+    // A file cut while its head was read can show the zeroed tail of a page: not a binary file.
+    if ((await stat(path)).size < info.size) throw fileChangedError(path);
     throw new InputError('looks like an Excel/binary file, expected delimited text', { file: path }, 'a CSV/TSV text file (NUL bytes found; for UTF-16 without a BOM set the encoding)');
   }
 
