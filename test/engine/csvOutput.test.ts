@@ -16,7 +16,7 @@ const QUERY_TITLES = [
   'Chef', '  Chef \t', 'CHEF', 'chef', 'Chef\u00a0', '\u2003Chef', '\ufeffChef', 'Café Manager', 'CAFÉ MANAGER',
   'Chef, Head', 'Chef "Big" Cook', '=SUM(A1)', '-Chef', '+Chef', '@Chef', '=HYPERLINK("x")', 'Line\nBreak', '', 'Cook', 'Unknown Title',
 ];
-const LOCATIONS = ['TX', '  CA ', 'Austin, TX', 'Texas', '', '=cmd', 'Ωmega', 'TX\u00a0', '"Quoted" TX', '-CA'];
+const LOCATIONS = ['TX', '  CA ', 'Austin, TX', 'Texas', '', '=cmd', 'Ωmega', 'TX\u00a0', '"Quoted" TX', '-CA', 'NV'];
 
 function csvCell(text: string, delimiter: string): string {
   return /[",\r\n\t]/.test(text) || text.includes(delimiter) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -42,6 +42,8 @@ describe('CSV output written from the query bytes equals the reference rows form
       '35-1011,Texas,120,52000,31000,41000,49000,61000,72000',
       '35-2014,Texas,300,30000,20000,25000,29000,35000,40000',
       '35-1011,California,90,60000,35000,45000,58000,70000,80000',
+      // Medians that print every way: beyond 2^53, 21 digits, negative, -0, fractions.
+      '35-1011,Nevada,9007199254740993,"1,000,000,000,000,000,000,000",-12345,-0,-0.5,0.000001,123456789012345',
     ].join('\n') + '\n');
     const table = (files: string[], d = ',') => ({ files, delimiter: d, headerRow: 1, encoding: 'utf8' });
     return { queries: table([queries], delimiter), related: table([related]), codes: table([codes]), wages: table([wages]) };

@@ -1,4 +1,4 @@
-import { ByteTable, hashBytes, NOT_FOUND } from '../../src/engine/scan/byteTable';
+import { ByteTable, hashBytes, KeyFilter, NOT_FOUND } from '../../src/engine/scan/byteTable';
 import { seededInts } from '../support/seededInts';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
@@ -61,5 +61,23 @@ describe('ByteTable: byte strings to values', () => {
       const k = i % 2 === 0 ? keys[next(keys.length)] : randomKey();
       expect(find(table, k)).toBe(map.get(k) ?? NOT_FOUND);
     }
+  });
+});
+
+describe('KeyFilter: "not there" for most absent keys, never for a present one', () => {
+  test('every key of a 50,000-key table passes; of 50,000 other keys, at most 12 % pass', () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `title ${i}`);
+    const table = ByteTable.ofKeys(keys);
+    const filter = new KeyFilter(table.data);
+    const hash = (key: string) => hashBytes(bytes(key), 0, bytes(key).length, false);
+    expect(keys.every((key) => filter.mightHave(hash(key)))).toBe(true);
+    const passed = keys.filter((_, i) => filter.mightHave(hash(`other ${i}`))).length;
+    expect(passed).toBeLessThan(0.12 * keys.length); // 10.5 positions per key: ~9 % expected
+    expect(passed).toBeGreaterThan(0); // a filter, not a second table
+  });
+
+  test('an empty table lets nothing through', () => {
+    const filter = new KeyFilter(ByteTable.create(0, 0, false).data);
+    expect(['', 'a', 'chef'].some((key) => filter.mightHave(hashBytes(bytes(key), 0, bytes(key).length, false)))).toBe(false);
   });
 });

@@ -169,4 +169,14 @@ describe('medianOfSortedRuns', () => {
       expect(medianOfSortedRuns(runsOf(lists, weights, offset), new Float64Array(n))).toBe(expanded(lists, weights));
     }
   });
+
+  test('two runs (their own walk): empty runs, ties and weights covering both middles, 3,000 cases', () => {
+    const next = seededInts(5);
+    for (let t = 0; t < 3000; t++) {
+      const lists = [0, 1].map(() => Array.from({ length: next(6) }, () => next(4) / 2).sort((a, b) => a - b));
+      const weights = [1 + next(3), 1 + next(3)];
+      const n = lists.reduce((s, l, i) => s + l.length * weights[i], 0);
+      expect(medianOfSortedRuns(runsOf(lists, weights, next(50)), new Float64Array(n))).toBe(expanded(lists, weights));
+    }
+  });
 });

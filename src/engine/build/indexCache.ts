@@ -7,8 +7,8 @@ import type { BuildStats, IndexFiles, IndexSettings, JoinIndex } from './buildJo
 import type { WageChunk } from './buildWageIndex';
 
 /** Bump when the file layout or the meaning of the index changes: old entries are then ignored. */
-const FORMAT = 'salary-join-index-5';
-const MAGIC = Buffer.from('SJIX0005');
+const FORMAT = 'salary-join-index-6';
+const MAGIC = Buffer.from('SJIX0006');
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 
 /**

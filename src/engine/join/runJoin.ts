@@ -232,7 +232,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
   const { missingCells, invalidCells, ...wageTable } = stats.wages;
   return {
     queries: { files: queryFiles.length, rows: queryRows },
-    related: { ...stats.related, titles: titles.pathStart.length - 1 },
+    related: { ...stats.related, titles: titles.titleTable.count[0] },
     codes: stats.codes,
     wages: wageTable,
     indexCache: cache,

@@ -10,10 +10,10 @@ export interface MatchResult {
 }
 
 /**
- * The answer for one (title, state): every path's code, its wage rows in the state, each row
- * counted once per path, and the median of each wage column, taken from the sorted runs of the
- * codes' groups without copying them (see medianOfSortedRuns). Scratch buffers and the result
- * object are reused.
+ * The answer for one (path list, state), the same for every title with that list: every path's
+ * code, its wage rows in the state, each row counted once per path, and the median of each wage
+ * column, taken from the sorted runs of the codes' groups without copying them (see
+ * medianOfSortedRuns). Scratch buffers and the result object are reused.
  */
 export class MatchComputer {
   private runs: SortedRuns;
@@ -30,14 +30,14 @@ export class MatchComputer {
     this.runs = { chunks: [], starts: new Int32Array(16), ends: new Int32Array(16), weights: new Int32Array(16), cursors: new Int32Array(16), m: 0 };
   }
 
-  compute(titleId: number, stateId: number): MatchResult {
+  compute(list: number, stateId: number): MatchResult {
     const { pathStart, pathCode, pathMult } = this.titles;
     const { keyStart, runEnd, values, stateCount } = this.wages;
-    this.ensureRuns(pathStart[titleId + 1] - pathStart[titleId]);
+    this.ensureRuns(pathStart[list + 1] - pathStart[list]);
     const runs = this.runs;
     let nRows = 0;
     let nCodes = 0;
-    for (let p = pathStart[titleId]; p < pathStart[titleId + 1]; p++) {
+    for (let p = pathStart[list]; p < pathStart[list + 1]; p++) {
       const group = wageGroup(pathCode[p], stateId, stateCount);
       const rows = keyStart[group + 1] - keyStart[group];
       if (rows === 0) continue;

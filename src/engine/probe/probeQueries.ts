@@ -4,7 +4,7 @@ import { titleKey, trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
 import { ByteWriter } from '../output/byteWriter';
 import { csvField, neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
-import { ByteTable, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
+import { ByteTable, KeyFilter, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
 import type { Dialect } from '../scan/dialect';
 import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../scan/fieldBytes';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
@@ -23,7 +23,7 @@ export const REASONS: readonly UnmatchedReason[] = [
 
 export interface ProbeSetup {
   titles: TitlePaths;
-  /** Title key (UTF-8 bytes) → title id, in shared memory (TitleIndex.titleTable). */
+  /** Title key (UTF-8 bytes) → path list id, in shared memory (TitleIndex.titleTable). */
   titleTable: ByteTableData;
   wages: WageIndex;
   caseInsensitive: boolean;
@@ -93,16 +93,46 @@ const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
 const ANSWER_CACHE_LIMIT = 50_000;
 
 /**
+ * A map bounded to `limit` entries in two generations: new entries go to the young one; when it
+ * is full it becomes the old one and the previous old one is dropped; an old entry that is used
+ * again moves back to the young one. Unlike clearing everything when full, the entries in use
+ * survive (on the bench set: 10 % fewer answers computed for the same memory).
+ */
+class RecentMap<V> {
+  private young = new Map<number, V>();
+  private old = new Map<number, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: number): V | undefined {
+    const young = this.young.get(key);
+    if (young !== undefined) return young;
+    const old = this.old.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+
+  set(key: number, value: V): void {
+    if (this.young.size >= this.limit >> 1) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
+  }
+}
+
+/**
  * The per-worker half of the join: scans query records, resolves each location to a state,
- * looks the title up and emits the formatted output row. Answers are cached per (title, state)
- * because query tables repeat pairs far more often than they introduce new ones.
+ * looks the title up and emits the formatted output row. Answers are cached per (path list,
+ * state) because query tables repeat pairs far more often than they introduce new ones.
  */
 export class QueryProber {
-  private readonly titleIds: ByteTable;
+  private readonly pathLists: ByteTable;
+  private readonly titleFilter: KeyFilter;
   /** Location bytes → state id + 1 (0: no state); locations the bytes cannot key go to the Map. */
   private readonly stateOfBytes = ByteTable.create(CACHE_LIMIT, LOCATION_CACHE_BYTES, false);
   private readonly stateOfLocation = new Map<string, number>();
-  private readonly answers = new Map<number, CachedAnswer>();
+  private readonly answers = new RecentMap<CachedAnswer>(ANSWER_CACHE_LIMIT);
   private readonly csvTails = new CsvTails();
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
@@ -112,7 +142,8 @@ export class QueryProber {
   private readonly columns: string[];
 
   constructor(private readonly setup: ProbeSetup) {
-    this.titleIds = new ByteTable(setup.titleTable);
+    this.pathLists = new ByteTable(setup.titleTable);
+    this.titleFilter = new KeyFilter(setup.titleTable);
     this.computer = new MatchComputer(setup.titles, setup.wages);
     this.columns = matchedColumns(setup.wages.columns);
   }
@@ -150,8 +181,8 @@ export class QueryProber {
         unmatched.addUnmatched(ordinal, row, -1, 0);
         return true;
       }
-      const titleId = this.titleIdOf(row, lower);
-      const answer = titleId === NOT_FOUND ? undefined : this.answer(titleId, stateId, request.formats.matched);
+      const list = this.pathListOf(row, lower);
+      const answer = list === NOT_FOUND ? undefined : this.answer(list, stateId, request.formats.matched);
       if (answer instanceof Answer) {
         matched.addMatched(ordinal, row, answer);
         return true;
@@ -201,22 +232,22 @@ export class QueryProber {
     return id;
   }
 
-  /** The row's title id in the index, or NOT_FOUND. */
-  private titleIdOf(row: QueryRow, lower: boolean): number {
+  /** The id of the row's title's path list in the index, or NOT_FOUND. */
+  private pathListOf(row: QueryRow, lower: boolean): number {
     const field = row.title;
-    if ((field.flags & SLOW) === 0) return this.titleIds.find(row.cur.buf, field.start, field.end, field.hash, lower);
+    if ((field.flags & SLOW) === 0) return this.titleFilter.mightHave(field.hash) ? this.pathLists.find(row.cur.buf, field.start, field.end, field.hash, lower) : NOT_FOUND;
     const key = Buffer.from(titleKey(row.cur.text(row.titleCol), lower), 'utf8');
-    return this.titleIds.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
+    return this.pathLists.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
   }
 
-  private answer(titleId: number, stateId: number, format: RowFormat): CachedAnswer {
+  /** The answer of a path list in a state: the same for every title that has the list. */
+  private answer(list: number, stateId: number, format: RowFormat): CachedAnswer {
     const { pathStart } = this.setup.titles;
-    if (pathStart[titleId] === pathStart[titleId + 1]) return NO_CODE;
-    const key = titleId * this.setup.wages.stateCount + stateId;
+    if (pathStart[list] === pathStart[list + 1]) return NO_CODE;
+    const key = list * this.setup.wages.stateCount + stateId;
     let answer = this.answers.get(key);
     if (answer === undefined) {
-      if (this.answers.size >= ANSWER_CACHE_LIMIT) this.answers.clear();
-      const { nRows, nCodes, medians } = this.computer.compute(titleId, stateId);
+      const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
       if (nRows === 0) answer = NO_WAGE_ROWS;
       else if (format === 'csv') answer = new Answer(this.csvTails.make(stateId, nRows, nCodes, medians));
       else answer = new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
@@ -266,6 +297,9 @@ function answerTail(format: Exclude<RowFormat, 'csv'>, columns: string[], state:
   return tail + '}\n';
 }
 
+/** Integers below this are exact in a double, so their digits are exact too. */
+const MAX_EXACT = 2 ** 53;
+
 /** The longest a double prints as formatNumber writes it (no exponent: up to ~330 characters). */
 const MAX_NUMBER_CHARS = 340;
 
@@ -291,15 +325,42 @@ class CsvTails {
     const start = this.used;
     this.arena.set(state, start);
     this.used += state.length;
-    this.ascii(String(nRows));
+    this.number(nRows);
     this.ascii(',');
-    this.ascii(String(nCodes));
+    this.number(nCodes);
     for (let i = 0; i < medians.length; i++) {
       this.ascii(',');
-      this.ascii(formatNumber(medians[i]));
+      this.number(medians[i]);
     }
     this.ascii('\n');
     return this.arena.subarray(start, this.used);
+  }
+
+  /**
+   * x as formatNumber writes it. Integers below 2^53 (counts, most wages) print as their plain
+   * digits, written here without making a string; other numbers go through formatNumber.
+   */
+  private number(x: number): void {
+    if (!(x === Math.trunc(x) && Math.abs(x) < MAX_EXACT)) {
+      this.ascii(formatNumber(x));
+      return;
+    }
+    const arena = this.arena;
+    if (x < 0) {
+      arena[this.used++] = 0x2d;
+      x = -x;
+    }
+    // Digits from the last, then reversed in place (x === 0, -0 too, writes "0").
+    const first = this.used;
+    do {
+      arena[this.used++] = 0x30 + (x % 10);
+      x = Math.floor(x / 10);
+    } while (x > 0);
+    for (let i = first, j = this.used - 1; i < j; i++, j--) {
+      const t = arena[i];
+      arena[i] = arena[j];
+      arena[j] = t;
+    }
   }
 
   /** Text that is ASCII (numbers as formatNumber writes them). */

@@ -75,9 +75,11 @@ function swap(values: Float64Array, a: number, b: number): void {
 }
 
 /** Values of a chunked array: value i is chunks[i >> VALUE_CHUNK_SHIFT][i & (VALUE_CHUNK_ROWS − 1)]. */
-export const VALUE_CHUNK_SHIFT = 16;
-export const VALUE_CHUNK_ROWS = 1 << VALUE_CHUNK_SHIFT;
-const MASK = VALUE_CHUNK_ROWS - 1;
+/** Local constants: a reference to an exported one compiles to a property load of `exports`. */
+const SHIFT = 16;
+const MASK = (1 << SHIFT) - 1;
+export const VALUE_CHUNK_SHIFT = SHIFT;
+export const VALUE_CHUNK_ROWS = 1 << SHIFT;
 
 /**
  * Runs of one chunked array taken together, each run counted `weights[i]` times: runs i < m are
@@ -130,7 +132,7 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
   let at = 0;
   for (let i = 0; i < m; i++) {
     for (let j = starts[i]; j < ends[i]; j++) {
-      const v = chunks[j >> VALUE_CHUNK_SHIFT][j & MASK];
+      const v = chunks[j >> SHIFT][j & MASK];
       for (let w = 0; w < weights[i]; w++) scratch[at++] = v;
     }
   }
@@ -139,6 +141,7 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
 
 /** Walks the runs in ascending order (least head first) to the middle of their n values. */
 function medianByMerge(runs: SortedRuns, n: number): number {
+  if (runs.m === 2) return medianOfTwo(runs, n);
   const { chunks, ends, weights, cursors, m } = runs;
   for (let i = 0; i < m; i++) cursors[i] = runs.starts[i];
   const lowerAt = (n - 1) >> 1; // 0-based position of the lower middle (the middle when n is odd)
@@ -154,6 +157,39 @@ function medianByMerge(runs: SortedRuns, n: number): number {
   if ((n & 1) === 1) return lower;
   // The upper middle is the same value when that run's weight covered it too, else the next one.
   const upper = seen > lowerAt + 1 ? lower : valueAt(chunks, cursors[leastHead(chunks, cursors, ends, m)]);
+  return (lower + upper) / 2;
+}
+
+/**
+ * medianByMerge for two runs (the most common case after one): the same walk with two cursors in
+ * locals. Ties take run a first, as leastHead does; equal values make the order moot anyway.
+ */
+function medianOfTwo(runs: SortedRuns, n: number): number {
+  const { chunks, starts, ends, weights } = runs;
+  let a = starts[0];
+  let b = starts[1];
+  const aEnd = ends[0];
+  const bEnd = ends[1];
+  const lowerAt = (n - 1) >> 1;
+  let seen = 0;
+  let lower = 0;
+  let va = a < aEnd ? valueAt(chunks, a) : 0;
+  let vb = b < bEnd ? valueAt(chunks, b) : 0;
+  for (;;) {
+    if (b >= bEnd || (a < aEnd && va <= vb)) {
+      lower = va;
+      seen += weights[0];
+      if (++a < aEnd) va = valueAt(chunks, a);
+    } else {
+      lower = vb;
+      seen += weights[1];
+      if (++b < bEnd) vb = valueAt(chunks, b);
+    }
+    if (seen > lowerAt) break;
+  }
+  if ((n & 1) === 1) return lower;
+  // As in medianByMerge: the same value when its run's weight covered the upper middle too.
+  const upper = seen > lowerAt + 1 ? lower : b >= bEnd || (a < aEnd && va <= vb) ? va : vb;
   return (lower + upper) / 2;
 }
 
@@ -173,7 +209,7 @@ function leastHead(chunks: SortedRuns['chunks'], cursors: Int32Array, ends: Int3
 }
 
 function valueAt(chunks: SortedRuns['chunks'], i: number): number {
-  return chunks[i >> VALUE_CHUNK_SHIFT][i & MASK];
+  return chunks[i >> SHIFT][i & MASK];
 }
 
 /**
