@@ -1,5 +1,5 @@
 import { hashBytes } from '../../src/engine/scan/byteTable';
-import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../../src/engine/scan/fieldBytes';
+import { FieldBytes, FieldFlag } from '../../src/engine/scan/fieldBytes';
 import { trimText } from '../../src/engine/build/titleKey';
 import { FieldCursor, scanRecords } from '../../src/engine/scan/scanRecords';
 import { seededInts } from '../support/seededInts';
@@ -18,8 +18,8 @@ function recordOf(line: string): FieldCursor {
 }
 
 /**
- * What the bytes promise: unless SLOW, they are the UTF-8 of the trimmed text, and the flags and
- * hash are those of that text. SLOW only where a string is needed.
+ * What the bytes promise: unless Slow, they are the UTF-8 of the trimmed text, and the flags and
+ * hash are those of that text. Slow only where a string is needed.
  */
 function check(text: string, lower: boolean, field = 0, cursor = recordOf(text)): void {
   const f = new FieldBytes();
@@ -28,16 +28,16 @@ function check(text: string, lower: boolean, field = 0, cursor = recordOf(text))
   const escaped = cursor.escaped[field] === 1;
   const edgeSpace = /^[\s\u00a0\ufeff]|[\s\u00a0\ufeff]$/.test(cursor.text(field).replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, ''));
   const needsString = escaped || edgeSpace || (lower && /[^\u0000-\u007f]/.test(trimmed));
-  expect((f.flags & SLOW) !== 0).toBe(needsString);
+  expect((f.flags & FieldFlag.Slow) !== 0).toBe(needsString);
   if (needsString) return;
   expect(Buffer.from(cursor.buf.subarray(f.start, f.end)).toString('utf8')).toBe(trimmed);
-  expect((f.flags & NEEDS_QUOTES) !== 0).toBe(/[",\r\n]/.test(trimmed));
-  expect((f.flags & FORMULA) !== 0).toBe(/^[=+\-@]/.test(trimmed));
+  expect((f.flags & FieldFlag.NeedsQuotes) !== 0).toBe(/[",\r\n]/.test(trimmed));
+  expect((f.flags & FieldFlag.Formula) !== 0).toBe(/^[=+\-@]/.test(trimmed));
   const key = Buffer.from(lower ? trimmed.toLowerCase() : trimmed, 'utf8');
   expect(f.hash).toBe(hashBytes(key, 0, key.length, false));
 }
 
-describe('FieldBytes: a query field as bytes, or SLOW where only its string will do', () => {
+describe('FieldBytes: a query field as bytes, or Slow where only its string will do', () => {
   test.each([
     ['Chef'],
     ['  Chef \t'],

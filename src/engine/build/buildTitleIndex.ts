@@ -1,7 +1,7 @@
 import type { BadRows } from '../join/badRows';
 import { InputError } from '../errors';
 import { ByteTable, hashBytes, NOT_FOUND, type ByteTableData } from '../scan/byteTable';
-import { FieldBytes, SLOW } from '../scan/fieldBytes';
+import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import type { FieldCursor } from '../scan/scanRecords';
 import { parseScoreBytes } from '../values/parseScore';
 import { titleKey, trimText } from './titleKey';
@@ -120,12 +120,12 @@ export class TitleIndexBuilder {
     const related = this.related;
     title.read(cursor, titleCol, lower);
     related.read(cursor, relatedCol, lower);
-    const titleKeyText = (title.flags & SLOW) !== 0 ? titleKey(cursor.text(titleCol), lower) : undefined;
+    const titleKeyText = (title.flags & FieldFlag.Slow) !== 0 ? titleKey(cursor.text(titleCol), lower) : undefined;
     if (titleKeyText === '' || (titleKeyText === undefined && title.start === title.end)) return;
     const titleId = titleKeyText === undefined ? this.titleId(cursor.buf, title.start, title.end, title.hash, lower) : this.titleIdOfText(titleKeyText);
     let codes: number[] | undefined;
     let self: boolean;
-    if ((related.flags & SLOW) === 0) {
+    if ((related.flags & FieldFlag.Slow) === 0) {
       const list = this.codeTitles.find(cursor.buf, related.start, related.end, related.hash, lower);
       codes = list === NOT_FOUND ? undefined : this.codeLists[list];
       self = titleKeyText === undefined ? sameBytes(cursor.buf, title, related, lower) : titleKeyText === titleKey(cursor.text(relatedCol), lower);
@@ -276,7 +276,7 @@ class PathLists {
   }
 }
 
-/** Whether two fields read as bytes (neither SLOW) hold the same key. */
+/** Whether two fields read as bytes (neither Slow) hold the same key. */
 function sameBytes(buf: Uint8Array, a: FieldBytes, b: FieldBytes, lower: boolean): boolean {
   if (a.hash !== b.hash || a.end - a.start !== b.end - b.start) return false;
   for (let i = 0; i < a.end - a.start; i++) {

@@ -1,5 +1,5 @@
 import { ByteTable, hashBytes, NOT_FOUND } from '../scan/byteTable';
-import { FieldBytes, SLOW } from '../scan/fieldBytes';
+import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import type { FieldCursor } from '../scan/scanRecords';
 import { VALUE_CHUNK_ROWS as CHUNK_ROWS, VALUE_CHUNK_SHIFT as CHUNK_SHIFT } from '../values/median';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../values/parseWage';
@@ -129,7 +129,7 @@ export class WageRowReader {
   private codeId(cursor: FieldCursor, col: number): number {
     const f = this.field;
     f.read(cursor, col, false);
-    if ((f.flags & SLOW) === 0) return this.codeIds.find(cursor.buf, f.start, f.end, f.hash, false);
+    if ((f.flags & FieldFlag.Slow) === 0) return this.codeIds.find(cursor.buf, f.start, f.end, f.hash, false);
     const key = Buffer.from(trimText(cursor.text(col)), 'utf8');
     return this.codeIds.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
   }
@@ -139,7 +139,7 @@ export class WageRowReader {
     const f = this.field;
     f.read(cursor, col, false);
     // Keyed by the trimmed bytes, which stateOfArea's reading of the text cannot tell apart.
-    const slow = (f.flags & SLOW) !== 0;
+    const slow = (f.flags & FieldFlag.Slow) !== 0;
     const known = slow ? NOT_FOUND : this.areaStates.find(cursor.buf, f.start, f.end, f.hash, false);
     if (known !== NOT_FOUND) return known - 1;
     const id = stateOfArea(cursor.text(col))?.id ?? -1;

@@ -6,7 +6,7 @@ import { ByteWriter } from '../output/byteWriter';
 import { csvField, neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import { ByteTable, KeyFilter, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
 import type { Dialect } from '../scan/dialect';
-import { FieldBytes, FORMULA, NEEDS_QUOTES, SLOW } from '../scan/fieldBytes';
+import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { formatNumber } from '../values/formatNumber';
@@ -210,7 +210,7 @@ export class QueryProber {
   /** The row's state id, or -1: by the location's bytes when they are its key, else by its text. */
   private stateOf(row: QueryRow): number {
     const field = row.location;
-    if ((field.flags & SLOW) !== 0) return this.stateOfText(row.locationText());
+    if ((field.flags & FieldFlag.Slow) !== 0) return this.stateOfText(row.locationText());
     const buf = row.cur.buf;
     const known = this.stateOfBytes.find(buf, field.start, field.end, field.hash, false);
     if (known !== NOT_FOUND) return known - 1;
@@ -235,7 +235,7 @@ export class QueryProber {
   /** The id of the row's title's path list in the index, or NOT_FOUND. */
   private pathListOf(row: QueryRow, lower: boolean): number {
     const field = row.title;
-    if ((field.flags & SLOW) === 0) return this.titleFilter.mightHave(field.hash) ? this.pathLists.find(row.cur.buf, field.start, field.end, field.hash, lower) : NOT_FOUND;
+    if ((field.flags & FieldFlag.Slow) === 0) return this.titleFilter.mightHave(field.hash) ? this.pathLists.find(row.cur.buf, field.start, field.end, field.hash, lower) : NOT_FOUND;
     const key = Buffer.from(titleKey(row.cur.text(row.titleCol), lower), 'utf8');
     return this.pathLists.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
   }
@@ -432,16 +432,16 @@ class PartBuilder {
     this.writeCsvField(row.cur, row.location, row.locationCol);
   }
 
-  /** As csvField(neutralizeFormula(text)) would write it, from the bytes unless the field is SLOW. */
+  /** As csvField(neutralizeFormula(text)) would write it, from the bytes unless the field is Slow. */
   private writeCsvField(cur: FieldCursor, field: FieldBytes, col: number): void {
     const flags = field.flags;
-    if ((flags & SLOW) !== 0) {
+    if ((flags & FieldFlag.Slow) !== 0) {
       const text = trimText(cur.text(col));
       this.text.writeCsvField(this.guardFormulas ? neutralizeFormula(text) : text);
-    } else if ((flags & (NEEDS_QUOTES | FORMULA)) === 0) {
+    } else if ((flags & (FieldFlag.NeedsQuotes | FieldFlag.Formula)) === 0) {
       this.text.writeBytes(cur.buf, field.start, field.end);
     } else {
-      this.text.writeCsvBytes(cur.buf, field.start, field.end, (flags & NEEDS_QUOTES) !== 0, this.guardFormulas && (flags & FORMULA) !== 0);
+      this.text.writeCsvBytes(cur.buf, field.start, field.end, (flags & FieldFlag.NeedsQuotes) !== 0, this.guardFormulas && (flags & FieldFlag.Formula) !== 0);
     }
   }
 

@@ -24,17 +24,22 @@ export interface ByteTableData {
 
 export const NOT_FOUND = -1;
 
-/** FNV-1a: the hash starts at HASH_SEED and takes each byte b as h = imul(h ^ b, HASH_PRIME). */
-export const HASH_SEED = 0x811c9dc5 | 0;
-export const HASH_PRIME = 16777619;
+/**
+ * FNV-1a: the hash starts at Fnv.Seed (0x811c9dc5 as an int32) and takes each byte b as
+ * h = imul(h ^ b, Fnv.Prime). A const enum, so the hot loops see numbers, not module properties.
+ */
+export const enum Fnv {
+  Seed = -2128831035,
+  Prime = 16777619,
+}
 
 /** FNV-1a of bytes start .. end, ASCII upper case folded to lower when `lower`. */
 export function hashBytes(buf: Uint8Array, start: number, end: number, lower: boolean): number {
-  let h = HASH_SEED;
+  let h = Fnv.Seed;
   for (let i = start; i < end; i++) {
     let b = buf[i];
     if (lower && b >= 0x41 && b <= 0x5a) b |= 0x20;
-    h = Math.imul(h ^ b, HASH_PRIME);
+    h = Math.imul(h ^ b, Fnv.Prime);
   }
   return h;
 }

@@ -1,19 +1,25 @@
 import type { FieldCursor } from './scanRecords';
-import { HASH_PRIME, HASH_SEED } from './byteTable';
+import { Fnv } from './byteTable';
 
-/** Only the decoded string gives this field's key or output (see FieldBytes.read). */
-export const SLOW = 1;
-/** Holds a comma, quote or line break: a CSV writer must quote it. */
-export const NEEDS_QUOTES = 2;
-/** Starts with = + - or @: a spreadsheet would run it as a formula. */
-export const FORMULA = 4;
+/**
+ * FieldBytes.flags. A const enum, so each use compiles to its number: an exported const is read
+ * as a property of the module object, once per byte in the loops of the probe.
+ */
+export const enum FieldFlag {
+  /** Only the decoded string gives this field's key or output (see FieldBytes.read). */
+  Slow = 1,
+  /** Holds a comma, quote or line break: a CSV writer must quote it. */
+  NeedsQuotes = 2,
+  /** Starts with = + - or @: a spreadsheet would run it as a formula. */
+  Formula = 4,
+}
 
 /**
  * One query field seen as bytes: its trimmed extent in the cursor's buffer, the hash of those
  * bytes, and flags. The bytes are exactly the UTF-8 of the trimmed text (what trimText gives)
- * unless SLOW is set: for a field with doubled quotes, one whose edge is a non-ASCII space (NBSP,
+ * unless Slow is set: for a field with doubled quotes, one whose edge is a non-ASCII space (NBSP,
  * U+2000…), or, when matching case-insensitively, one with non-ASCII letters (whose lower case
- * only the string knows). A SLOW field's start, end and hash mean nothing.
+ * only the string knows). A Slow field's start, end and hash mean nothing.
  */
 export class FieldBytes {
   start = 0;
@@ -23,9 +29,9 @@ export class FieldBytes {
 
   read(cur: FieldCursor, i: number, lower: boolean): void {
     if (i >= cur.count || cur.escaped[i] === 1) {
-      this.flags = i >= cur.count ? 0 : SLOW;
+      this.flags = i >= cur.count ? 0 : FieldFlag.Slow;
       this.start = this.end = 0;
-      this.hash = HASH_SEED;
+      this.hash = Fnv.Seed;
       return;
     }
     const buf = cur.buf;
@@ -39,25 +45,25 @@ export class FieldBytes {
     if (start < end) {
       const first = buf[start];
       if ((first >= 0x80 && isSpace(codePointAt(buf, start))) || (buf[end - 1] >= 0x80 && isSpace(codePointAt(buf, lastCodePointStart(buf, start, end))))) {
-        this.flags = SLOW;
+        this.flags = FieldFlag.Slow;
         return;
       }
-      if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) flags |= FORMULA;
+      if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) flags |= FieldFlag.Formula;
     }
     // Hashing and the checks for quoting and case in one pass over the bytes.
-    let h = HASH_SEED;
+    let h = Fnv.Seed;
     for (let j = start; j < end; j++) {
       let b = buf[j];
       if (b <= 0x2c) {
-        if (b === 0x2c || b === 0x22 || b === 0x0a || b === 0x0d) flags |= NEEDS_QUOTES;
+        if (b === 0x2c || b === 0x22 || b === 0x0a || b === 0x0d) flags |= FieldFlag.NeedsQuotes;
       } else if (lower) {
         if (b >= 0x80) {
-          this.flags = SLOW;
+          this.flags = FieldFlag.Slow;
           return;
         }
         if (b >= 0x41 && b <= 0x5a) b |= 0x20;
       }
-      h = Math.imul(h ^ b, HASH_PRIME);
+      h = Math.imul(h ^ b, Fnv.Prime);
     }
     this.hash = h;
     this.flags = flags;

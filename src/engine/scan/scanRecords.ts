@@ -174,7 +174,10 @@ export function scanRecords(
   // One compare rejects most bytes of an unquoted field: every byte that can end it (delimiter,
   // LF, CR) is <= hi, and letters/digits of typical CSV data are above it (hi is 0x2c for commas,
   // 0x0d for tabs). Only bytes <= hi pay for the three exact compares.
-  const hi = Math.max(delim, LF, CR);
+  // Locals, as every constant of the loops: an imported one is a property load per use.
+  const lf = LF;
+  const cr = CR;
+  const hi = Math.max(delim, lf, cr);
 
   cursor.setSource(buf, quote);
   // Locals instead of property loads in the loop; refreshed after cursor.grow().
@@ -193,14 +196,14 @@ export function scanRecords(
     let c = buf[pos];
 
     // Empty line: skipped, counted.
-    if (c === LF) {
+    if (c === lf) {
       pos++;
       line++;
       continue;
     }
-    if (c === CR) {
+    if (c === cr) {
       if (pos + 1 < to) {
-        pos += buf[pos + 1] === LF ? 2 : 1;
+        pos += buf[pos + 1] === lf ? 2 : 1;
       } else if (final) {
         pos++;
       } else {
@@ -250,7 +253,7 @@ export function scanRecords(
           }
           // Terminators inside quotes are content but still physical lines ('\r\n' counts once,
           // on its '\n'; a '\r' at the end of the bytes is moot: the field is incomplete there).
-          if (c === LF || (c === CR && (i + 1 >= to || buf[i + 1] !== LF))) line++;
+          if (c === lf || (c === cr && (i + 1 >= to || buf[i + 1] !== lf))) line++;
           i++;
         }
         starts[f] = s;
@@ -267,7 +270,7 @@ export function scanRecords(
           pos = i + 1;
           continue;
         }
-        if (c !== LF && c !== CR) {
+        if (c !== lf && c !== cr) {
           return {
             next: recStart,
             line: recLine,
@@ -279,7 +282,7 @@ export function scanRecords(
         // Unquoted field: runs to the delimiter or a terminator. Quote bytes here are literal.
         while (i < to) {
           c = buf[i];
-          if (c <= hi && (c === delim || c === LF || c === CR)) break;
+          if (c <= hi && (c === delim || c === lf || c === cr)) break;
           i++;
         }
         starts[f] = pos;
@@ -297,10 +300,10 @@ export function scanRecords(
         }
       }
       // buf[i] is LF or CR: the record ends here.
-      if (c === LF) {
+      if (c === lf) {
         pos = i + 1;
       } else if (i + 1 < to) {
-        pos = buf[i + 1] === LF ? i + 2 : i + 1;
+        pos = buf[i + 1] === lf ? i + 2 : i + 1;
       } else if (final) {
         pos = i + 1;
       } else {
