@@ -425,8 +425,17 @@ class PartBuilder {
     else this.addObject(ordinal, values);
   }
 
-  /** "title,location": each field's own bytes when they are already what CSV needs, else its text. */
+  /**
+   * "title,location": each field's own bytes when they are already what CSV needs, else its text.
+   * Most query rows hold the two as plain neighbours ("Chef,TX"): one copy of the bytes between.
+   */
   private writeCsvFields(row: QueryRow): void {
+    const { title, location } = row;
+    const buf = row.cur.buf;
+    if (((title.flags | location.flags) & (FieldFlag.Slow | FieldFlag.NeedsQuotes | FieldFlag.Formula)) === 0 && location.start === title.end + 1 && buf[title.end] === 0x2c) {
+      this.text.writeBytes(buf, title.start, location.end);
+      return;
+    }
     this.writeCsvField(row.cur, row.title, row.titleCol);
     this.text.writeByte(0x2c);
     this.writeCsvField(row.cur, row.location, row.locationCol);
