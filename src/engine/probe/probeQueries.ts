@@ -84,13 +84,14 @@ export interface InvalidUtf8 {
 
 /**
  * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
- * cached answer (a formatted tail of ~100 bytes plus its map entry) costs ~200 bytes, so a full
- * cache stays around 10 MB per worker; locations (by their bytes) take at most ~5 MB.
+ * cached CSV answer (a formatted tail of ~90 bytes in an arena, its object and map entry) costs
+ * ~190 bytes (measured with 100,000 of them), so a full cache stays around 14 MB per worker;
+ * locations (by their bytes) take at most ~5 MB.
  */
 const CACHE_LIMIT = 200_000;
 const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
 /** Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer. */
-const ANSWER_CACHE_LIMIT = 50_000;
+const ANSWER_CACHE_LIMIT = 75_000;
 
 /**
  * A map bounded to `limit` entries in two generations: new entries go to the young one; when it
@@ -249,7 +250,7 @@ export class QueryProber {
     if (answer === undefined) {
       const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
       if (nRows === 0) answer = NO_WAGE_ROWS;
-      else if (format === 'csv') answer = new Answer(this.csvTails.make(stateId, nRows, nCodes, medians));
+      else if (format === 'csv') answer = this.csvTails.make(stateId, nRows, nCodes, medians);
       else answer = new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
       this.answers.set(key, answer);
     }
@@ -279,12 +280,17 @@ class QueryRow {
 
 /**
  * A cached matched answer, kept only in the form the run writes: the formatted tail of a CSV line
- * (bytes) or JSON line (state, n_rows, n_codes, medians), or the values for row objects. A tail is
- * a fraction of the memory of the values, so more answers fit the cache.
+ * (bytes start .. end of an arena that many answers share) or JSON line (state, n_rows, n_codes,
+ * medians), or the values for row objects. A tail is a fraction of the memory of the values, so
+ * more answers fit the cache.
  */
 class Answer {
   readonly reason = -1;
-  constructor(readonly tail: Uint8Array | string | (string | number | null)[]) {}
+  constructor(
+    readonly tail: Uint8Array | string | (string | number | null)[],
+    readonly start = 0,
+    readonly end = 0,
+  ) {}
 }
 
 /** The tail of a JSON line or tagged line, or the values of a row object. */
@@ -305,8 +311,9 @@ const MAX_NUMBER_CHARS = 340;
 
 /**
  * CSV tails of answers (",state,n_rows,n_codes,medians\n") written back to back into 1 MiB arenas:
- * a cached answer holds a view into an arena, not a string and a buffer of its own (answers are
- * the main source of garbage in a worker). An arena goes when no cached answer views it.
+ * a cached answer holds its arena and where its tail lies there, not a string, a buffer or a view
+ * of its own (answers are the main source of garbage in a worker). An arena goes when no cached
+ * answer holds it.
  */
 class CsvTails {
   private arena = new Uint8Array(1 << 20);
@@ -314,7 +321,7 @@ class CsvTails {
   /** ",state," per state id. */
   private readonly states: Uint8Array[] = [];
 
-  make(stateId: number, nRows: number, nCodes: number, medians: Float64Array): Uint8Array {
+  make(stateId: number, nRows: number, nCodes: number, medians: Float64Array): Answer {
     const state = (this.states[stateId] ??= Buffer.from(`,${csvField(stateById(stateId).name)},`, 'utf8'));
     // Room for the longest tail these values can make, so the writes below never fall off the end.
     const room = state.length + 2 * MAX_NUMBER_CHARS + (1 + MAX_NUMBER_CHARS) * medians.length + 1;
@@ -333,7 +340,7 @@ class CsvTails {
       this.number(medians[i]);
     }
     this.ascii('\n');
-    return this.arena.subarray(start, this.used);
+    return new Answer(this.arena, start, this.used);
   }
 
   /**
@@ -398,7 +405,7 @@ class PartBuilder {
     const tail = answer.tail;
     if (tail instanceof Uint8Array) {
       this.writeCsvFields(row);
-      this.text.writeBytes(tail, 0, tail.length);
+      this.text.writeBytes(tail, answer.start, answer.end);
     } else if (typeof tail !== 'string') {
       this.addObject(ordinal, [row.titleText(), row.locationText(), ...tail]);
     } else if (this.format === 'tagged') {
