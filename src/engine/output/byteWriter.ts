@@ -104,12 +104,15 @@ export class ByteWriter {
   }
 
   /**
-   * The bytes written, in a buffer of their own (its ArrayBuffer may be longer than the bytes: a
-   * spare handed back by reuseOutputBuffers, or rounded up so it fits later outputs too).
+   * The bytes written, in a buffer of their own: the writer's own buffer, handed over without a
+   * copy (its ArrayBuffer may be longer than the bytes); the writer goes on in a spare handed back
+   * by reuseOutputBuffers that holds as much, or a new buffer.
    */
   finish(): Uint8Array {
-    const out = this.length === 0 ? new Uint8Array(0) : new Uint8Array(outputBuffer(this.length), 0, this.length);
-    out.set(this.buf.subarray(0, this.length));
+    if (this.length === 0) return new Uint8Array(0);
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.length);
+    this.buf = Buffer.from(outputBuffer(this.buf.length));
+    this.length = 0;
     return out;
   }
 
