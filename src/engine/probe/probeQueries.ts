@@ -85,13 +85,17 @@ export interface InvalidUtf8 {
 /**
  * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
  * cached CSV answer (a formatted tail of ~90 bytes in an arena, its object and map entry) costs
- * ~190 bytes (measured with 100,000 of them), so a full cache stays around 14 MB per worker;
+ * ~190 bytes (measured with 100,000 of them), so a full cache stays under 10 MB per worker;
  * locations (by their bytes) take at most ~5 MB.
  */
 const CACHE_LIMIT = 200_000;
 const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
-/** Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer. */
-const ANSWER_CACHE_LIMIT = 75_000;
+/**
+ * Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer.
+ * (75,000 saved a sixth of the answers computed on the bench set, but took peak RSS with 2
+ * workers from ~282 to ~290-298 MB, against a bound of 300.)
+ */
+const ANSWER_CACHE_LIMIT = 50_000;
 
 /**
  * A map bounded to `limit` entries in two generations: new entries go to the young one; when it
