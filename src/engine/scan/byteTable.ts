@@ -222,9 +222,9 @@ export class ByteTable {
 
 /**
  * A bit per position for a table's key hashes, 8 to 16 positions per key: "not there" for most
- * keys that are absent (6 to 12 % of them pass), from an array small enough to stay in
- * a core's cache while the table's slots, 12 bytes per key, are read from memory. Most query titles
- * are in no related row, so most title lookups end here.
+ * keys that are absent (6 to 12 % of them pass), from an array small enough to stay in a core's
+ * cache while the table itself (slots and entries, ~25 bytes per key) is read from memory. Most
+ * query titles are in no related row, so most title lookups end here.
  */
 export class KeyFilter {
   private readonly bits: Int32Array;
