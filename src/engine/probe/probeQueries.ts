@@ -135,7 +135,7 @@ export class QueryProber {
   private readonly pathLists: ByteTable;
   private readonly titleFilter: KeyFilter;
   /** Location bytes → state id + 1 (0: no state); locations the bytes cannot key go to the Map. */
-  private readonly stateOfBytes = ByteTable.create(CACHE_LIMIT, LOCATION_CACHE_BYTES, false);
+  private readonly stateOfBytes = ByteTable.create(1024, 64 * 1024, false);
   private readonly stateOfLocation = new Map<string, number>();
   private readonly answers = new RecentMap<CachedAnswer>(ANSWER_CACHE_LIMIT);
   private readonly csvTails = new CsvTails();
@@ -220,10 +220,12 @@ export class QueryProber {
     const known = this.stateOfBytes.find(buf, field.start, field.end, field.hash, false);
     if (known !== NOT_FOUND) return known - 1;
     const id = this.stateOfText(row.locationText());
-    if (!this.stateOfBytes.add(buf, field.start, field.end, field.hash, id + 1)) {
-      this.stateOfBytes.clear();
-      this.stateOfBytes.add(buf, field.start, field.end, field.hash, id + 1);
-    }
+    const length = field.end - field.start;
+    if (length > LOCATION_CACHE_BYTES) return id;
+    // The table starts small and grows up to its bounds (a query table names few locations, and
+    // a table sized for the bound would keep ~4 MB of randomly touched slots per worker resident).
+    if (this.stateOfBytes.size >= CACHE_LIMIT || this.stateOfBytes.data.count[1] + length > LOCATION_CACHE_BYTES) this.stateOfBytes.clear();
+    this.stateOfBytes.append(buf, field.start, field.end, field.hash, id + 1);
     return id;
   }
 
