@@ -70,6 +70,8 @@ export interface JoinOptions {
    * the related table is read; default 8 MiB (tests use 0 to take that path on small files).
    */
   wageThreadBytes?: number;
+  /** Answers each worker keeps cached, default 50,000 (tests use a few, so the cache turns over). */
+  answerCacheLimit?: number;
   /**
    * Keep the built index (related ⋈ codes, filtered wage rows) in this folder and reuse it while
    * the related, codes and wages files (path, size, modification time) and every option that

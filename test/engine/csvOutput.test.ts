@@ -50,13 +50,15 @@ describe('CSV output written from the query bytes equals the reference rows form
   }
 
   test.each([
-    ['comma, formula guard on', ',', true, false],
-    ['comma, formula guard off', ',', false, false],
-    ['comma, case-insensitive', ',', true, true],
-    ['tab-delimited queries (commas inside fields)', '\t', true, false],
-  ])('%s', async (_name, delimiter, guard, caseInsensitive) => {
-    const options: JoinOptions = { ...tables(delimiter), caseInsensitive, workers: 2, rangeBytes: 200 };
-    const out = (name: string) => path.join(dir, `${name}-${delimiter === '\t' ? 'tab' : 'comma'}-${guard}-${caseInsensitive}.csv`);
+    ['comma, formula guard on', ',', true, false, undefined],
+    ['comma, formula guard off', ',', false, false, undefined],
+    ['comma, case-insensitive', ',', true, true, undefined],
+    ['tab-delimited queries (commas inside fields)', '\t', true, false, undefined],
+    // Two answers per generation: answers are dropped, made again and renewed (copied) constantly.
+    ['comma, an answer cache of 4', ',', true, false, 4],
+  ])('%s', async (_name, delimiter, guard, caseInsensitive, answerCacheLimit) => {
+    const options: JoinOptions = { ...tables(delimiter), caseInsensitive, workers: 2, rangeBytes: 200, answerCacheLimit };
+    const out = (name: string) => path.join(dir, `${name}-${delimiter === '\t' ? 'tab' : 'comma'}-${guard}-${caseInsensitive}-${answerCacheLimit ?? 'default'}.csv`);
     const matchedFile = out('matched');
     const unmatchedFile = out('unmatched');
     await runJoin(options, { matched: new FileSink(matchedFile, 'csv', true, 1000, guard), unmatched: new FileSink(unmatchedFile, 'csv', true, 1000, guard) });

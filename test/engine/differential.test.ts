@@ -34,6 +34,7 @@ describe('engine equals the reference on generated data with every quirk', () =>
     ['deduplicate pairs', { workers: 2, dedupePairs: true, rangeBytes: 4096 }],
     ['top-code value for #', { workers: 1, topCodeValue: 208000 }],
     ['three wage columns', { workers: 2, wageColumns: ['A_MEDIAN', 'tot_emp', 'a_pct90'] }],
+    ['an answer cache of 4 (answers dropped, made again and renewed)', { workers: 2, answerCacheLimit: 4 }],
   ];
 
   test.each(variants)('%s', async (_name, variant) => {

@@ -115,7 +115,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
 
   // 4. Queries through the worker pool.
   const { pathStart, pathCode, pathMult, titleTable } = titles;
-  const setup: ProbeSetup = { titles: { pathStart, pathCode, pathMult }, titleTable, wages, caseInsensitive, includeSelf };
+  const setup: ProbeSetup = { titles: { pathStart, pathCode, pathMult }, titleTable, wages, caseInsensitive, includeSelf, answerCacheLimit: options.answerCacheLimit };
   const pool = new Piscina({ filename: workerFile(), workerData: setup, minThreads: workers, maxThreads: workers, idleTimeout: 1000, concurrentTasksPerWorker: 1, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   // On abort the pool is destroyed at once, even with tasks running; a worker that had already
   // answered then makes piscina emit 'error', which must not become an uncaught exception.

@@ -28,6 +28,8 @@ export interface ProbeSetup {
   wages: WageIndex;
   caseInsensitive: boolean;
   includeSelf: boolean;
+  /** Default ANSWER_CACHE_LIMIT. */
+  answerCacheLimit?: number;
 }
 
 export interface ProbeRequest {
@@ -100,21 +102,27 @@ const ANSWER_CACHE_LIMIT = 50_000;
 /**
  * A map bounded to `limit` entries in two generations: new entries go to the young one; when it
  * is full it becomes the old one and the previous old one is dropped; an old entry that is used
- * again moves back to the young one. Unlike clearing everything when full, the entries in use
- * survive (on the bench set: 10 % fewer answers computed for the same memory).
+ * again moves back to the young one, as `renew` makes it (a copy that holds nothing of the old
+ * generation's memory). Unlike clearing everything when full, the entries in use survive (on the
+ * bench set: 10 % fewer answers computed for the same memory).
  */
 class RecentMap<V> {
   private young = new Map<number, V>();
   private old = new Map<number, V>();
 
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly renew: (value: V) => V,
+  ) {}
 
   get(key: number): V | undefined {
     const young = this.young.get(key);
     if (young !== undefined) return young;
     const old = this.old.get(key);
-    if (old !== undefined) this.set(key, old);
-    return old;
+    if (old === undefined) return undefined;
+    const renewed = this.renew(old);
+    this.set(key, renewed);
+    return renewed;
   }
 
   set(key: number, value: V): void {
@@ -137,7 +145,8 @@ export class QueryProber {
   /** Location bytes → state id + 1 (0: no state); locations the bytes cannot key go to the Map. */
   private readonly stateOfBytes = ByteTable.create(1024, 64 * 1024, false);
   private readonly stateOfLocation = new Map<string, number>();
-  private readonly answers = new RecentMap<CachedAnswer>(ANSWER_CACHE_LIMIT);
+  /** An answer moving back to the young generation takes its CSV tail along into the current arena. */
+  private readonly answers: RecentMap<CachedAnswer>;
   private readonly csvTails = new CsvTails();
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
@@ -149,6 +158,7 @@ export class QueryProber {
   constructor(private readonly setup: ProbeSetup) {
     this.pathLists = new ByteTable(setup.titleTable);
     this.titleFilter = new KeyFilter(setup.titleTable);
+    this.answers = new RecentMap(setup.answerCacheLimit ?? ANSWER_CACHE_LIMIT, (answer) => (answer instanceof Answer ? this.csvTails.renew(answer) : answer));
     this.computer = new MatchComputer(setup.titles, setup.wages);
     this.columns = matchedColumns(setup.wages.columns);
   }
@@ -330,11 +340,7 @@ class CsvTails {
   make(stateId: number, nRows: number, nCodes: number, medians: Float64Array): Answer {
     const state = (this.states[stateId] ??= Buffer.from(`,${csvField(stateById(stateId).name)},`, 'utf8'));
     // Room for the longest tail these values can make, so the writes below never fall off the end.
-    const room = state.length + 2 * MAX_NUMBER_CHARS + (1 + MAX_NUMBER_CHARS) * medians.length + 1;
-    if (this.used + room > this.arena.length) {
-      this.arena = new Uint8Array(Math.max(1 << 20, room));
-      this.used = 0;
-    }
+    this.reserve(state.length + 2 * MAX_NUMBER_CHARS + (1 + MAX_NUMBER_CHARS) * medians.length + 1);
     const start = this.used;
     this.arena.set(state, start);
     this.used += state.length;
@@ -347,6 +353,29 @@ class CsvTails {
     }
     this.ascii('\n');
     return new Answer(this.arena, start, this.used);
+  }
+
+  /**
+   * A CSV answer with its tail copied into the current arena, so that the arena it was made in
+   * is not kept for it alone (other answers are returned as they are).
+   */
+  renew(answer: Answer): Answer {
+    const tail = answer.tail;
+    if (!(tail instanceof Uint8Array)) return answer;
+    const length = answer.end - answer.start;
+    this.reserve(length);
+    const start = this.used;
+    this.arena.set(tail.subarray(answer.start, answer.end), start);
+    this.used += length;
+    return new Answer(this.arena, start, this.used);
+  }
+
+  /** A new arena when the current one has less than `room` bytes left. */
+  private reserve(room: number): void {
+    if (this.used + room > this.arena.length) {
+      this.arena = new Uint8Array(Math.max(1 << 20, room));
+      this.used = 0;
+    }
   }
 
   /**
