@@ -1,4 +1,5 @@
-import { formatNumber } from '../../src/engine/values/formatNumber';
+import { formatNumber, MAX_NUMBER_BYTES, writeNumber } from '../../src/engine/values/formatNumber';
+import { seededInts } from '../support/seededInts';
 
 describe('formatNumber', () => {
   test.each([
@@ -72,6 +73,21 @@ describe('formatNumber', () => {
     for (const x of [1 / 3, 2 / 3, 1e21 / 3, 1e-7 / 3]) {
       const digits = (s: string): string => s.replace(/^-?0\.0*|\.|e.*$/g, '').replace(/0+$/, '');
       expect(digits(formatNumber(x))).toBe(digits(String(x)));
+    }
+  });
+});
+
+describe('writeNumber: formatNumber as bytes', () => {
+  test('the same text for edge values and 5,000 random integers and fractions', () => {
+    const next = seededInts(3);
+    const values = [0, -0, 1, -1, 9, 10, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 53 + 2, 1e21, -1e21, 1.5e-7, 0.1 + 0.2, NaN, Infinity, -Infinity];
+    for (let i = 0; i < 5000; i++) values.push((next(2) === 0 ? -1 : 1) * (i % 3 === 0 ? next(1e9) * 1e6 + next(1e6) : next(1e9) / 100));
+    const out = new Uint8Array(MAX_NUMBER_BYTES + 5);
+    for (const x of values) {
+      out.fill(0x7e);
+      const end = writeNumber(out, 5, x);
+      expect(Buffer.from(out.subarray(5, end)).toString('latin1')).toBe(formatNumber(x));
+      expect(out[4]).toBe(0x7e); // nothing written before `at`
     }
   });
 });

@@ -9,7 +9,7 @@ import type { Dialect } from '../scan/dialect';
 import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
-import { formatNumber } from '../values/formatNumber';
+import { MAX_NUMBER_BYTES, writeNumber } from '../values/formatNumber';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
 import { MatchComputer } from './computeMatch';
@@ -319,12 +319,6 @@ function answerTail(format: Exclude<RowFormat, 'csv'>, columns: string[], state:
   return tail + '}\n';
 }
 
-/** Integers below this are exact in a double, so their digits are exact too. */
-const MAX_EXACT = 2 ** 53;
-
-/** The longest a double prints as formatNumber writes it (no exponent: up to ~330 characters). */
-const MAX_NUMBER_CHARS = 340;
-
 /**
  * CSV tails of answers (",state,n_rows,n_codes,medians\n") written back to back into 1 MiB arenas:
  * a cached answer holds its arena and where its tail lies there, not a string, a buffer or a view
@@ -340,7 +334,7 @@ class CsvTails {
   make(stateId: number, nRows: number, nCodes: number, medians: Float64Array): Answer {
     const state = (this.states[stateId] ??= Buffer.from(`,${csvField(stateById(stateId).name)},`, 'utf8'));
     // Room for the longest tail these values can make, so the writes below never fall off the end.
-    this.reserve(state.length + 2 * MAX_NUMBER_CHARS + (1 + MAX_NUMBER_CHARS) * medians.length + 1);
+    this.reserve(state.length + 2 * MAX_NUMBER_BYTES + (1 + MAX_NUMBER_BYTES) * medians.length + 1);
     const start = this.used;
     this.arena.set(state, start);
     this.used += state.length;
@@ -378,34 +372,11 @@ class CsvTails {
     }
   }
 
-  /**
-   * x as formatNumber writes it. Integers below 2^53 (counts, most wages) print as their plain
-   * digits, written here without making a string; other numbers go through formatNumber.
-   */
   private number(x: number): void {
-    if (!(x === Math.trunc(x) && Math.abs(x) < MAX_EXACT)) {
-      this.ascii(formatNumber(x));
-      return;
-    }
-    const arena = this.arena;
-    if (x < 0) {
-      arena[this.used++] = 0x2d;
-      x = -x;
-    }
-    // Digits from the last, then reversed in place (x === 0, -0 too, writes "0").
-    const first = this.used;
-    do {
-      arena[this.used++] = 0x30 + (x % 10);
-      x = Math.floor(x / 10);
-    } while (x > 0);
-    for (let i = first, j = this.used - 1; i < j; i++, j--) {
-      const t = arena[i];
-      arena[i] = arena[j];
-      arena[j] = t;
-    }
+    this.used = writeNumber(this.arena, this.used, x);
   }
 
-  /** Text that is ASCII (numbers as formatNumber writes them). */
+  /** Text that is ASCII. */
   private ascii(text: string): void {
     for (let i = 0; i < text.length; i++) this.arena[this.used++] = text.charCodeAt(i);
   }

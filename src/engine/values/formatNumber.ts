@@ -24,3 +24,37 @@ export function formatNumber(x: number | null): string {
   else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
   return negative ? '-' + out : out;
 }
+
+/** Integers below this are exact in a double, so their digits are exact too. */
+const MAX_EXACT = 2 ** 53;
+
+/** The most bytes writeNumber writes for one number (formatNumber has no exponent: ~330 characters). */
+export const MAX_NUMBER_BYTES = 340;
+
+/**
+ * formatNumber(x) as ASCII bytes into out at `at` (room for MAX_NUMBER_BYTES needed); returns the
+ * end. Integers below 2^53 (counts, most wages) are written digit by digit without making a string.
+ */
+export function writeNumber(out: Uint8Array, at: number, x: number): number {
+  if (!(x === Math.trunc(x) && Math.abs(x) < MAX_EXACT)) {
+    const text = formatNumber(x);
+    for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+    return at;
+  }
+  if (x < 0) {
+    out[at++] = 0x2d;
+    x = -x;
+  }
+  // Digits from the last, then reversed in place (x === 0, -0 too, writes "0").
+  const first = at;
+  do {
+    out[at++] = 0x30 + (x % 10);
+    x = Math.floor(x / 10);
+  } while (x > 0);
+  for (let i = first, j = at - 1; i < j; i++, j--) {
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return at;
+}
