@@ -1,7 +1,9 @@
 import { buildWageIndex, WageRowReader, type WageIndex } from '../../src/engine/build/buildWageIndex';
 import { FieldCursor, scanRecords } from '../../src/engine/scan/scanRecords';
 import { STATES, stateOfArea } from '../../src/engine/values/states';
-import { VALUE_CHUNK_ROWS } from '../../src/engine/values/median';
+import { medianOf, VALUE_CHUNK_ROWS } from '../../src/engine/values/median';
+import { MatchComputer } from '../../src/engine/probe/computeMatch';
+import { seededInts } from '../support/seededInts';
 
 /**
  * The wage index keeps, per (code, state) and wage column, the present values sorted. A column is
@@ -24,7 +26,7 @@ describe('buildWageIndex', () => {
   function run(index: WageIndex, code: number, state: number, c: number): number[] {
     const g = code * STATES.length + state;
     const out: number[] = [];
-    for (let i = index.keyStart[g]; i < index.runEnd[c * (index.keyStart.length - 1) + g]; i++) out.push(index.values[c][Math.floor(i / VALUE_CHUNK_ROWS)][i % VALUE_CHUNK_ROWS]);
+    for (let i = index.keyStart[g]; i < index.runEnd[g * index.values.length + c]; i++) out.push(index.values[c][Math.floor(i / VALUE_CHUNK_ROWS)][i % VALUE_CHUNK_ROWS]);
     return out;
   }
 
@@ -51,4 +53,33 @@ describe('buildWageIndex', () => {
     expect(run(index, 0, texas, 0)).toEqual([]);
     expect(run(index, 1, texas, 0)).toEqual([4]);
   });
+
+  test('groupMedians: each group\'s median per column, side by side; NaN where it has no value', () => {
+    const index = build(`${codes[0]},Texas,1,,7\n${codes[0]},Texas,4,2.5,8\n${codes[0]},Texas,2,,9\n${codes[1]},Texas,5,,\n`);
+    const at = (code: number, c: number) => index.groupMedians[(code * STATES.length + texas) * 3 + c];
+    expect([at(0, 0), at(0, 1), at(0, 2)]).toEqual([2, 2.5, 8]);
+    expect([at(1, 0), at(1, 1), at(1, 2)]).toEqual([5, Number.NaN, Number.NaN]);
+    expect(at(0, 0 + STATES.length)).toBeNaN(); // another state: no rows
+  });
+
+  test('an answer of one code counted w times equals the median of its rows gathered w times, to the bit', () => {
+    // Huge values make (v + v) / 2 overflow where v alone does not: the even-weight case must
+    // take the middle pair as medianOf does.
+    const next = seededInts(5);
+    const huge = ['1' + '0'.repeat(308), '15' + '0'.repeat(307), '17' + '0'.repeat(307)];
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + next(6);
+      const cells = Array.from({ length: n }, () => (next(3) === 0 ? huge[next(3)] : next(4) === 0 ? '' : String(next(1000) / 8)));
+      const index = build(cells.map((cell) => `${codes[0]},Texas,${cell},${cell},1`).join('\n') + '\n');
+      const weight = 1 + next(4);
+      const computer = new MatchComputer({ pathStart: Int32Array.of(0, 1), pathCode: Int32Array.of(0), pathMult: Int32Array.of(weight) }, index);
+      const result = computer.compute(0, texas);
+      const present = cells.filter((cell) => cell !== '').map(Number);
+      const gathered = Float64Array.from(present.flatMap((v) => Array<number>(weight).fill(v)));
+      expect(result.nRows).toBe(n * weight);
+      expect(result.medians[0]).toBe(medianOf(gathered, gathered.length) ?? Number.NaN);
+      expect(result.medians[1]).toBe(result.medians[0]);
+    }
+  });
 });
+

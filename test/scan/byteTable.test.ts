@@ -81,3 +81,44 @@ describe('KeyFilter: "not there" for most absent keys, never for a present one',
     expect(['', 'a', 'chef'].some((key) => filter.mightHave(hashBytes(bytes(key), 0, bytes(key).length, false)))).toBe(false);
   });
 });
+
+describe('hashBytes: a word at a time, the same for the same bytes wherever they lie', () => {
+  const next = seededInts(11);
+  const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => (next(4) === 0 ? 0x41 + next(26) : next(256)));
+
+  test('at every offset of a buffer (word reads are not aligned), for every length to 40', () => {
+    for (let length = 0; length <= 40; length++) {
+      const key = randomBytes(length);
+      const expected = hashBytes(key, 0, length, false);
+      for (let offset = 1; offset < 8; offset++) {
+        const buf = new Uint8Array(offset + length + 5).fill(0x5a);
+        buf.set(key, offset);
+        expect(hashBytes(buf, offset, offset + length, false)).toBe(expected);
+      }
+    }
+  });
+
+  test('lower: equal to the hash of the bytes with ASCII A-Z folded, every other byte kept', () => {
+    for (let t = 0; t < 2000; t++) {
+      const key = randomBytes(next(30));
+      const folded = key.map((b) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b));
+      expect(hashBytes(key, 0, key.length, true)).toBe(hashBytes(folded, 0, folded.length, false));
+    }
+  });
+
+  test('spreads keys that differ in one byte or in length: few shared values, even in the low bits', () => {
+    const hashes = new Set<number>();
+    const low = new Set<number>();
+    const keys = new Set<string>();
+    for (let i = 0; keys.size < 100_000; i++) keys.add(`${'Senior Title '.slice(0, 1 + (i % 13))}${i}`);
+    for (const key of keys) {
+      const h = hashBytes(bytes(key), 0, bytes(key).length, false);
+      hashes.add(h);
+      low.add(h & 0xfffff);
+    }
+    expect(hashes.size).toBeGreaterThan(keys.size - 5); // 32-bit values: ~1 collision expected
+    expect(low.size).toBeGreaterThan(90_000); // 2^20 buckets: ~95,400 expected
+    // The empty key, one byte and the same byte twice all differ (the length takes part).
+    expect(new Set([hashBytes(bytes(''), 0, 0, false), hashBytes(bytes('a'), 0, 1, false), hashBytes(bytes('aa'), 0, 2, false), hashBytes(new Uint8Array([0x61, 0]), 0, 2, false)]).size).toBe(4);
+  });
+});

@@ -10,13 +10,16 @@ import { trimText } from './titleKey';
  * Wage rows grouped by (code, state), stored the way answers read them. Group g has rows
  * keyStart[g] .. keyStart[g + 1] (missing cells included: their count is n_rows). Each wage
  * column c holds, at those positions, the group's values sorted ascending with the missing ones
- * (NaN) last; the present ones end at runEnd[c·G + g], G = the number of groups. A column is
- * stored in chunks of VALUE_CHUNK_ROWS values (see SortedRuns): value i of column c is
+ * (NaN) last; the present ones end at runEnd[g·W + c], W = the number of columns (a group's ends
+ * side by side: one cache line per code of an answer, not one per column). A column is stored in
+ * chunks of VALUE_CHUNK_ROWS values (see SortedRuns): value i of column c is
  * values[c][i >> VALUE_CHUNK_SHIFT][i & (VALUE_CHUNK_ROWS − 1)].
  *
  * Sorted runs let an answer take a median straight from the runs of its codes (an index for one
- * code, a few binary searches for several) instead of gathering and selecting every row. All of
- * it lives in shared memory, so every worker reads the same bytes.
+ * code, a few binary searches for several) instead of gathering and selecting every row. Half
+ * the answers have one code: their medians are each group's own, kept side by side in
+ * groupMedians[g·W + c] (NaN: no value), so such an answer reads one line, not two per column.
+ * All of it lives in shared memory, so every worker reads the same bytes.
  */
 export interface WageIndex {
   columns: string[];
@@ -24,6 +27,7 @@ export interface WageIndex {
   keyStart: Int32Array;
   runEnd: Int32Array;
   values: WageChunk[][];
+  groupMedians: Float64Array;
 }
 
 /**
@@ -204,6 +208,7 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
   }
 
   const runEnd = new Int32Array(new SharedArrayBuffer(Math.max(1, width * groups) * 4));
+  const present = new Int32Array(groups);
   const values: WageChunk[][] = [];
   const chunkCount = Math.ceil(stats.rowsKept / CHUNK_ROWS);
   let spare: WageChunk[] = [];
@@ -213,7 +218,6 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
     const narrow = source.length === 0 || source[0] instanceof Float32Array;
     // The chunks the previous column was read into, when they hold this column's kind of number.
     const sorted = spare.length >= chunkCount && spare[0] instanceof Float32Array === narrow ? spare.slice(0, chunkCount) : Array.from({ length: chunkCount }, () => newChunk(narrow));
-    const present = runEnd.subarray(c * groups, (c + 1) * groups);
     present.set(keyStart.subarray(0, groups));
     for (let r = 0; r < read.rows; r++) {
       const t = target[r];
@@ -223,7 +227,10 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
       if (v === v) present[groupOf(r)]++;
       else nanCells++;
     }
-    for (let g = 0; g < groups; g++) sortRun(sorted, keyStart[g], keyStart[g + 1]);
+    for (let g = 0; g < groups; g++) {
+      sortRun(sorted, keyStart[g], keyStart[g + 1]);
+      runEnd[g * width + c] = present[g];
+    }
     values.push(sorted);
     // The next column's sorted values go where this column was read.
     spare = source;
@@ -232,7 +239,32 @@ export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: 
   stats.missingCells = nanCells - stats.invalidCells;
   read.groupChunks = [];
   read.invalidChunks = [];
-  return { index: { columns: read.columns, stateCount: STATES.length, keyStart, runEnd, values }, stats };
+  const index = { columns: read.columns, stateCount: STATES.length, keyStart, runEnd, values };
+  return { index: { ...index, groupMedians: groupMedians(index) }, stats };
+}
+
+/**
+ * Each group's median per column (medianOf's rule; NaN when the group has no value there), side
+ * by side per group: what an answer of one code with one path reports.
+ */
+export function groupMedians(index: Omit<WageIndex, 'groupMedians'>): Float64Array {
+  const { keyStart, runEnd, values } = index;
+  const width = values.length;
+  const groups = keyStart.length - 1;
+  const medians = new Float64Array(new SharedArrayBuffer(Math.max(1, groups * width) * 8));
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < width; c++) {
+      const start = keyStart[g];
+      const n = runEnd[g * width + c] - start;
+      const upper = n === 0 ? Number.NaN : valueAt(values[c], start + (n >> 1));
+      medians[g * width + c] = (n & 1) === 1 || n === 0 ? upper : (valueAt(values[c], start + (n >> 1) - 1) + upper) / 2;
+    }
+  }
+  return medians;
+}
+
+function valueAt(chunks: WageChunk[], i: number): number {
+  return chunks[i >> CHUNK_SHIFT][i & (CHUNK_ROWS - 1)];
 }
 
 function newChunk(narrow: boolean): WageChunk {

@@ -48,19 +48,26 @@ export class MatchComputer {
     }
     if (this.scratch.length < nRows) this.scratch = new Float64Array(Math.max(nRows, this.scratch.length * 2));
     runs.m = nCodes;
-    const groupCount = keyStart.length - 1;
+    const width = values.length;
     const medians = this.result.medians;
-    for (let c = 0; c < values.length; c++) {
-      if (nRows === 0) {
-        medians[c] = Number.NaN;
-        continue;
+    if (nCodes === 1) {
+      // One run counted w times has the run's own median, except that medianOf takes the middle
+      // pair of an even count as (a + b) / 2: with w even and the run odd, that pair is (v, v).
+      const at = this.groups[0] * width;
+      const even = (runs.weights[0] & 1) === 0;
+      for (let c = 0; c < width; c++) {
+        const v = this.wages.groupMedians[at + c];
+        medians[c] = even ? (v + v) / 2 : v;
       }
-      for (let i = 0; i < nCodes; i++) {
-        runs.starts[i] = keyStart[this.groups[i]];
-        runs.ends[i] = runEnd[c * groupCount + this.groups[i]];
+    } else {
+      for (let c = 0; c < width; c++) {
+        for (let i = 0; i < nCodes; i++) {
+          runs.starts[i] = keyStart[this.groups[i]];
+          runs.ends[i] = runEnd[this.groups[i] * width + c];
+        }
+        runs.chunks = values[c];
+        medians[c] = medianOfSortedRuns(runs, this.scratch) ?? Number.NaN;
       }
-      runs.chunks = values[c];
-      medians[c] = medianOfSortedRuns(runs, this.scratch) ?? Number.NaN;
     }
     this.result.nRows = nRows;
     this.result.nCodes = nCodes;

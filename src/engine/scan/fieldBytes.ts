@@ -1,5 +1,5 @@
 import type { FieldCursor } from './scanRecords';
-import { Fnv } from './byteTable';
+import { finishHash, Hash, lowerWord, mixWord, wordAt } from './byteTable';
 
 /**
  * FieldBytes.flags. A const enum, so each use compiles to its number: an exported const is read
@@ -31,7 +31,7 @@ export class FieldBytes {
     if (i >= cur.count || cur.escaped[i] === 1) {
       this.flags = i >= cur.count ? 0 : FieldFlag.Slow;
       this.start = this.end = 0;
-      this.hash = Fnv.Seed;
+      this.hash = EMPTY_HASH;
       return;
     }
     const buf = cur.buf;
@@ -50,24 +50,47 @@ export class FieldBytes {
       }
       if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) flags |= FieldFlag.Formula;
     }
-    // Hashing and the checks for quoting and case in one pass over the bytes.
-    let h = Fnv.Seed;
-    for (let j = start; j < end; j++) {
+    // Hashing (as hashBytes) and the checks for quoting and case in one pass, a word at a time:
+    // `marks` turns non-zero at a comma, quote, LF or CR, `high` collects the bytes' high bits
+    // (non-ASCII).
+    let h = Hash.Seed;
+    let marks = 0;
+    let high = 0;
+    let j = start;
+    for (; j + 4 <= end; j += 4) {
+      let w = wordAt(buf, j);
+      marks |= zeroByte(w ^ 0x2c2c2c2c) | zeroByte(w ^ 0x22222222) | zeroByte(w ^ 0x0a0a0a0a) | zeroByte(w ^ 0x0d0d0d0d);
+      if (lower) {
+        high |= w;
+        w = lowerWord(w);
+      }
+      h = mixWord(h, w);
+    }
+    let tail = 0;
+    for (let shift = 0; j < end; j++, shift += 8) {
       let b = buf[j];
-      if (b <= 0x2c) {
-        if (b === 0x2c || b === 0x22 || b === 0x0a || b === 0x0d) flags |= FieldFlag.NeedsQuotes;
-      } else if (lower) {
-        if (b >= 0x80) {
-          this.flags = FieldFlag.Slow;
-          return;
-        }
+      if (b === 0x2c || b === 0x22 || b === 0x0a || b === 0x0d) marks = 1;
+      if (lower) {
+        high |= b;
         if (b >= 0x41 && b <= 0x5a) b |= 0x20;
       }
-      h = Math.imul(h ^ b, Fnv.Prime);
+      tail |= b << shift;
     }
-    this.hash = h;
-    this.flags = flags;
+    if (lower && (high & 0x80808080) !== 0) {
+      this.flags = FieldFlag.Slow;
+      return;
+    }
+    this.hash = finishHash(h, tail, end - start);
+    this.flags = marks !== 0 ? flags | FieldFlag.NeedsQuotes : flags;
   }
+}
+
+/** The hash of no bytes (hashBytes of an empty range). */
+const EMPTY_HASH = finishHash(Hash.Seed, 0, 0);
+
+/** Non-zero exactly when some byte of w is zero (the classic SWAR test, no false positives). */
+function zeroByte(w: number): number {
+  return (w - 0x01010101) & ~w & 0x80808080;
 }
 
 function isAsciiSpace(b: number): boolean {
