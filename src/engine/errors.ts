@@ -12,19 +12,15 @@ export interface InputLocation {
 export class InputError extends Error {
   readonly location: InputLocation | undefined;
   readonly expected: string | undefined;
+  /** The message without its place and expectation, to render it again elsewhere (another thread). */
+  readonly detail: string;
 
   constructor(message: string, location?: InputLocation, expected?: string) {
     super(InputError.render(message, location, expected));
     this.name = 'InputError';
     this.location = location;
     this.expected = expected;
-  }
-
-  /** An InputError whose message is already rendered (one that crossed from another thread). */
-  static withMessage(rendered: string, location?: InputLocation, expected?: string): InputError {
-    const error = new InputError('', location, expected);
-    error.message = rendered;
-    return error;
+    this.detail = message;
   }
 
   static render(message: string, location?: InputLocation, expected?: string): string {

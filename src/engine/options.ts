@@ -70,6 +70,13 @@ export interface JoinOptions {
    * the related table is read; default 8 MiB (tests use 0 to take that path on small files).
    */
   wageThreadBytes?: number;
+  /**
+   * One plain wage file of at least twice this many bytes is cut into byte spans read by several
+   * threads, at least this many bytes each; default 32 MiB (tests use 1 to cut small files).
+   */
+  wageSpanBytes?: number;
+  /** Threads that read the wage table, at most; default one less than the number of CPU cores. */
+  wageThreads?: number;
   /** Answers each worker keeps cached, default 50,000 (tests use a few, so the cache turns over). */
   answerCacheLimit?: number;
   /**

@@ -5,13 +5,26 @@ import { generateDataset, type GeneratedDataset } from '../generate/generateData
 import { referenceJoinToArrays } from '../reference/referenceJoin';
 import { tempDir, writeTemp } from '../support/tempFiles';
 import { runEngineToArrays } from './runEngine';
+import { required } from '../../src/engine/build/buildJoinIndex';
+import { buildWageIndex } from '../../src/engine/build/buildWageIndex';
+import { startWageRows, type WageJob } from '../../src/engine/build/readWages';
+import { VALUE_CHUNK_ROWS, VALUE_CHUNK_SHIFT } from '../../src/engine/values/median';
 
 /**
- * Big wage tables are read on a thread of their own while the related table is read
- * (wageThreadBytes: 0 takes that path on small files). The rows, the summary, the errors and the
- * skipped rows must be exactly those of reading everything on one thread.
+ * Big wage tables are read on threads of their own while the related table is read, and one big
+ * plain file is cut into byte spans, one thread each (wageThreadBytes: 0 and wageSpanBytes: 1 take
+ * those paths on small files). The rows, the summary, the errors (message, line) and the skipped
+ * rows must be exactly those of reading everything on one thread, in order.
  */
-describe('wages read on their own thread', () => {
+const ONE_THREAD: Partial<JoinOptions> = { wageThreadBytes: 0, wageSpanBytes: Number.MAX_SAFE_INTEGER };
+const SPANS: Partial<JoinOptions> = { wageThreadBytes: 0, wageSpanBytes: 1, wageThreads: 3 };
+const INLINE: Partial<JoinOptions> = { wageThreadBytes: Number.MAX_SAFE_INTEGER };
+const THREADED: [string, Partial<JoinOptions>][] = [
+  ['one thread', ONE_THREAD],
+  ['three threads, one span each', SPANS],
+];
+
+describe('wages read on threads of their own', () => {
   const dir = tempDir('salary-join-wage-thread-');
   let data: GeneratedDataset;
   beforeAll(async () => {
@@ -19,11 +32,16 @@ describe('wages read on their own thread', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test.each([1, 2])('same rows as the reference and the same summary as one thread, %i worker(s)', async (workers) => {
+  test.each([
+    [1, ...THREADED[0]],
+    [2, ...THREADED[0]],
+    [1, ...THREADED[1]],
+    [2, ...THREADED[1]],
+  ] as [number, string, Partial<JoinOptions>][])('same rows as the reference and the same summary as inline, %i worker(s), %s', async (workers, _mode, threading) => {
     const options: JoinOptions = { ...data.options, workers };
     const [threaded, inline, reference] = await Promise.all([
-      runEngineToArrays({ ...options, wageThreadBytes: 0 }),
-      runEngineToArrays({ ...options, wageThreadBytes: Number.MAX_SAFE_INTEGER }),
+      runEngineToArrays({ ...options, ...threading }),
+      runEngineToArrays({ ...options, ...INLINE }),
       referenceJoinToArrays(options),
     ]);
     expect(threaded.matched).toEqual(reference.matched);
@@ -56,36 +74,86 @@ describe('wages read on their own thread', () => {
     return error as InputError;
   };
 
-  test.each([
+  const broken: [string, { related?: string; wages?: string | Buffer }][] = [
     ['a missing wage column', { wages: 'occ_code,area_title,a_mean\n35-2014,California,1\n' }],
     ['a row with too few fields', { wages: 'occ_code,area_title,a_median\n35-2014,California,30000\n15-2041\n' }],
+    ['a row with too few fields, late in the file', { wages: `occ_code,area_title,a_median\n${'35-2014,California,30000\n'.repeat(20)}15-2041\n${'15-2041,Texas,1\n'.repeat(5)}` }],
     ['a quote never closed', { wages: 'occ_code,area_title,a_median\n35-2014,"California,30000\n' }],
     ['bytes that are not UTF-8 in a table declared UTF-8', { wages: Buffer.from('occ_code,area_title,a_median\n35-2014,Calif\xffornia,30000\n', 'latin1') }],
+    ['bytes that are not UTF-8, late in the file', { wages: Buffer.from(`occ_code,area_title,a_median\n${'35-2014,California,30000\n'.repeat(30)}35-2014,Calif\xffornia,30000\n`, 'latin1') }],
     ['errors in both tables: the related one, as read in order', { related: 'title,related_title,score\nChef,Cook,ninety\n', wages: 'occ_code,area_title,a_median\n35-2014\n' }],
-  ])('%s: the same InputError, message and place, as on one thread', async (_name, broken) => {
-    const options = tables(broken);
-    const threaded = await failure({ ...options, wageThreadBytes: 0 });
-    const inline = await failure({ ...options, wageThreadBytes: Number.MAX_SAFE_INTEGER });
-    expect(threaded.message).toBe(inline.message);
-    expect(threaded.location).toEqual(inline.location);
-    expect(threaded.expected).toBe(inline.expected);
-  });
+  ];
+  test.each(THREADED.flatMap(([mode, threading]) => broken.map(([name, tablesBroken]) => [name, mode, threading, tablesBroken] as const)))(
+    '%s, %s: the same InputError, message and place, as inline',
+    async (_name, _mode, threading, tablesBroken) => {
+      const options = tables(tablesBroken);
+      const threaded = await failure({ ...options, ...threading });
+      const inline = await failure({ ...options, ...INLINE });
+      expect(threaded.message).toBe(inline.message);
+      expect(threaded.location).toEqual(inline.location);
+      expect(threaded.expected).toBe(inline.expected);
+    },
+  );
 
-  test('skipped bad rows: related ones first, then the thread\'s, as on one thread', async () => {
-    const options: JoinOptions = {
-      ...tables({ related: 'title,related_title,score\nChef,Cook,90\nChef\n', wages: 'occ_code,area_title,a_median\n35-2014,California,30000\n15-2041\n15-2041,Texas\n' }),
-      badRows: 'skip',
-    };
-    const threaded = await runEngineToArrays({ ...options, wageThreadBytes: 0 });
-    const inline = await runEngineToArrays({ ...options, wageThreadBytes: Number.MAX_SAFE_INTEGER });
-    expect(threaded.summary.skippedRows.count).toBe(3);
+  test.each(THREADED)("skipped bad rows, %s: related ones first, then the threads', with their lines, as inline", async (_mode, threading) => {
+    const wages = `occ_code,area_title,a_median\n35-2014,California,30000\n15-2041\n${'15-2041,Texas,5\n'.repeat(12)}15-2041,Texas\n${'35-2014,Ohio,7\n'.repeat(12)}35-2014\n`;
+    const options: JoinOptions = { ...tables({ related: 'title,related_title,score\nChef,Cook,90\nChef\n', wages }), badRows: 'skip' };
+    const threaded = await runEngineToArrays({ ...options, ...threading });
+    const inline = await runEngineToArrays({ ...options, ...INLINE });
+    expect(threaded.summary.skippedRows.count).toBe(4);
     expect(threaded.summary.skippedRows).toEqual(inline.summary.skippedRows);
+    expect(threaded.matched).toEqual(inline.matched);
   });
 
-  test('cancelled while the thread reads: CancelledError', async () => {
+  test.each(THREADED)('cancelled while the threads read, %s: CancelledError', async (_mode, threading) => {
     const controller = new AbortController();
-    const run = runEngineToArrays({ ...data.options, wageThreadBytes: 0, signal: controller.signal });
+    const run = runEngineToArrays({ ...data.options, ...threading, signal: controller.signal });
     setImmediate(() => controller.abort());
     await expect(run).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+/** The spans themselves: each thread's rows, and the one-thread read when a cut falls inside quotes. */
+describe('wage spans', () => {
+  const dir = tempDir('salary-join-wage-spans-');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const codes = ['35-2014', '15-2041'];
+
+  async function read(text: string, threads: number): Promise<{ parts: number; values: number[] }> {
+    const file = writeTemp(dir, `wages-${Math.random().toString(36).slice(2)}.csv`, text);
+    const job: WageJob = {
+      files: [file],
+      source: { files: [file], delimiter: ',', encoding: 'utf8' },
+      requests: [required('code', 'occ_code'), { role: 'area', names: ['area_title'], required: true }, { role: 'state code', names: ['st'], required: false }, required('wage column a_median', 'a_median')],
+      codes,
+      columns: ['a_median'],
+      topCodeValue: undefined,
+      skipBadRows: false,
+    };
+    const started = await startWageRows(job, { minBytes: 0, spanBytes: 1, maxThreads: threads });
+    const { rows, read: tableRead } = await started.result();
+    const { index } = await buildWageIndex(rows, Uint8Array.of(1, 1));
+    const values: number[] = [];
+    for (let i = 0; i < index.keyStart[index.keyStart.length - 1]; i++) values.push(index.values[0][i >> VALUE_CHUNK_SHIFT][i & (VALUE_CHUNK_ROWS - 1)]);
+    expect(tableRead.records).toBe(text.split('\n').filter((l) => /^\d/.test(l)).length);
+    return { parts: rows.length, values };
+  }
+
+  test('four threads read four spans whose rows are those of one thread, wherever the cuts fall', async () => {
+    for (const rows of [7, 40, 101]) {
+      const text = 'occ_code,area_title,a_median\r\n' + Array.from({ length: rows }, (_, i) => `${codes[i % 2]},${i % 3 ? 'Texas' : '"Ohio"'},${i * 10}\r\n`).join('');
+      const [spans, one] = await Promise.all([read(text, 4), read(text, 1)]);
+      expect(spans.parts).toBe(4);
+      expect(one.parts).toBe(1);
+      expect(spans.values).toEqual(one.values);
+    }
+  });
+
+  test('a cut inside a quoted field that spans lines: read again on one thread, same rows', async () => {
+    // Every record holds a quoted two-line note, so most cuts fall inside one.
+    const text = 'occ_code,area_title,note,a_median\n' + Array.from({ length: 60 }, (_, i) => `${codes[i % 2]},Texas,"line one\nline two, ${i}",${i}\n`).join('');
+    const [spans, one] = await Promise.all([read(text, 4), read(text, 1)]);
+    expect(spans.parts).toBe(1);
+    expect(spans.values).toEqual(one.values);
   });
 });

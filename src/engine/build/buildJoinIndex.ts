@@ -4,7 +4,7 @@ import type { ColumnNames, JoinOptions } from '../options';
 import { addCodeRow, newCodeTable, reachableCodes, TitleIndexBuilder, type TitleIndex } from './buildTitleIndex';
 import { buildWageIndex, type WageIndex } from './buildWageIndex';
 import { forEachRecord, type TableRead } from './forEachRecord';
-import { startWageRows, WAGE_THREAD_MIN_BYTES, type WageJob } from './readWages';
+import { DEFAULT_WAGE_THREADING, startWageRows, type WageJob, type WageThreading } from './readWages';
 
 /** Everything the probe side needs, plus what building it saw (for the run summary). */
 export interface JoinIndex {
@@ -39,12 +39,12 @@ export interface IndexFiles {
 
 /**
  * The small side of the join: codes, related titles above the threshold mapped to codes (with
- * path counts), then only the wage rows those codes can reach. The wage rows are read on a thread
- * of their own while this one reads the related table, when the wage files have at least
- * `wageThreadBytes` bytes (default WAGE_THREAD_MIN_BYTES; 0: always); errors and bad rows are
- * reported as if read in order (codes, related, wages).
+ * path counts), then only the wage rows those codes can reach. The wage rows are read on threads
+ * of their own (one big file in byte spans, one thread each) while this one reads the related
+ * table, when the wage files are big enough (see WageThreading); errors and bad rows are reported
+ * as if read in order (codes, related, wages).
  */
-export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal, badRows?: BadRows, wageThreadBytes: number = WAGE_THREAD_MIN_BYTES): Promise<JoinIndex> {
+export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal, badRows?: BadRows, wageThreading: WageThreading = DEFAULT_WAGE_THREADING): Promise<JoinIndex> {
   const { columns, caseInsensitive } = settings;
 
   const codeTable = newCodeTable();
@@ -68,7 +68,7 @@ export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'cod
     topCodeValue: settings.topCodeValue,
     skipBadRows: badRows?.skip ?? false,
   };
-  const wageRows = await startWageRows(wageJob, wageThreadBytes, signal, badRows);
+  const wageRows = await startWageRows(wageJob, wageThreading, signal, badRows);
 
   const titleBuilder = new TitleIndexBuilder(codeTable, settings, badRows);
   const scoreName = columns.relatedScore ?? 'score';
@@ -86,7 +86,7 @@ export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'cod
   const titles = titleBuilder.build();
 
   const { rows, read: wageRead } = await wageRows.result();
-  const { index: wages, stats: w } = buildWageIndex(rows, reachableCodes(titles, codeTable.codes.length));
+  const { index: wages, stats: w } = await buildWageIndex(rows, reachableCodes(titles, codeTable.codes.length), wageThreading.maxThreads);
   return {
     titles,
     wages,

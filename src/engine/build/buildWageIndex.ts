@@ -4,6 +4,7 @@ import type { FieldCursor } from '../scan/scanRecords';
 import { VALUE_CHUNK_ROWS as CHUNK_ROWS, VALUE_CHUNK_SHIFT as CHUNK_SHIFT } from '../values/median';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../values/parseWage';
 import { STATES, stateOfArea } from '../values/states';
+import { sortColumnsOnThreads } from './sortWages';
 import { trimText } from './titleKey';
 
 /**
@@ -169,78 +170,146 @@ function widen(chunk: WageChunk): Float64Array {
 }
 
 /**
- * The index from the rows read, keeping those of the codes the related table reaches: a counting
- * sort by group, one column at a time, into chunks of shared memory. A column moves into the
- * chunks the previous column was read into, so the build needs the index plus one column's
- * chunks, never twice the index (and no garbage collection to get there). The rows' chunks are
- * emptied.
+ * The index from the rows read (in parts, one per thread that read some), keeping those of the
+ * codes the related table reaches: a counting sort by group, then each column scattered to its
+ * rows' places and sorted per group (sortColumn), on this thread and, with `helpers` > 0, on up to
+ * that many threads at once (sortWages.ts), a share of the columns each. This thread moves each of
+ * its columns into the chunks its previous column was read into, so the build needs the index
+ * plus one column's chunks per thread, never twice the index. The parts' chunks are emptied.
  */
-export function buildWageIndex(read: WageRows, reachable: Uint8Array): { index: WageIndex; stats: WageStats } {
-  const groups = read.codeCount * STATES.length;
-  const width = read.columns.length;
-  const { groupChunks, invalidChunks, columnChunks } = read;
-  const groupOf = (row: number) => groupChunks[row >> CHUNK_SHIFT][row & (CHUNK_ROWS - 1)];
+export async function buildWageIndex(parts: WageRows[], reachable: Uint8Array, helpers = 0, minRowsForHelpers = SORT_THREAD_MIN_ROWS): Promise<{ index: WageIndex; stats: WageStats }> {
+  const { codeCount, columns } = parts[0];
+  const groups = codeCount * STATES.length;
+  const width = columns.length;
   const kept = (group: number) => reachable[Math.floor(group / STATES.length)] === 1;
-  const stats: WageStats = { rowsRead: read.rowsRead, rowsKept: 0, rowsWithoutKnownCode: read.rowsWithoutCode, rowsOutsideAnyState: 0, missingCells: 0, invalidCells: 0 };
-  read.outsideByCode.forEach((n, code) => {
-    if (reachable[code] === 1) stats.rowsOutsideAnyState += n;
-    else stats.rowsWithoutKnownCode += n;
-  });
+  const stats: WageStats = { rowsRead: 0, rowsKept: 0, rowsWithoutKnownCode: 0, rowsOutsideAnyState: 0, missingCells: 0, invalidCells: 0 };
+  for (const part of parts) {
+    stats.rowsRead += part.rowsRead;
+    stats.rowsWithoutKnownCode += part.rowsWithoutCode;
+    part.outsideByCode.forEach((n, code) => {
+      if (reachable[code] === 1) stats.rowsOutsideAnyState += n;
+      else stats.rowsWithoutKnownCode += n;
+    });
+  }
 
   const keyStart = new Int32Array(new SharedArrayBuffer((groups + 1) * 4));
-  for (let r = 0; r < read.rows; r++) {
-    const g = groupOf(r);
-    if (kept(g)) {
-      keyStart[g + 1]++;
-      stats.rowsKept++;
-      stats.invalidCells += invalidChunks[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
-    } else {
-      stats.rowsWithoutKnownCode++;
+  for (const { rows, groupChunks, invalidChunks } of parts) {
+    for (let r = 0; r < rows; r++) {
+      const g = groupChunks[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
+      if (kept(g)) {
+        keyStart[g + 1]++;
+        stats.rowsKept++;
+        stats.invalidCells += invalidChunks[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
+      } else {
+        stats.rowsWithoutKnownCode++;
+      }
     }
   }
   for (let g = 0; g < groups; g++) keyStart[g + 1] += keyStart[g];
   const fill = keyStart.slice(0, groups);
-  // Where each row goes, or -1 for a row of an unreached code.
-  const target = new Int32Array(read.rows);
-  for (let r = 0; r < read.rows; r++) {
-    const g = groupOf(r);
-    target[r] = kept(g) ? fill[g]++ : -1;
+  // Where each row goes (rows numbered across the parts), or -1 for a row of an unreached code.
+  const target = new Int32Array(new SharedArrayBuffer(Math.max(1, parts.reduce((n, part) => n + part.rows, 0)) * 4));
+  let row = 0;
+  for (const { rows, groupChunks } of parts) {
+    for (let r = 0; r < rows; r++) {
+      const g = groupChunks[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
+      target[row++] = kept(g) ? fill[g]++ : -1;
+    }
   }
 
+  // 32-bit floats only when every part could keep the column in them.
+  const narrow = columns.map((_, c) => parts.every((part) => part.columnChunks[c].length === 0 || part.columnChunks[c][0] instanceof Float32Array));
   const runEnd = new Int32Array(new SharedArrayBuffer(Math.max(1, width * groups) * 4));
-  const present = new Int32Array(groups);
+  const plan: ColumnSortPlan = { parts, keyStart, target, runEnd, width, narrow, chunkCount: Math.ceil(stats.rowsKept / CHUNK_ROWS) };
+  // This thread sorts the first columns, helper threads the rest, a share each.
+  const own = helpers > 0 && stats.rowsKept >= minRowsForHelpers ? Math.ceil(width / (helpers + 1)) : width;
+  const helped = own < width ? sortColumnsOnThreads(plan, own, helpers) : Promise.resolve({ values: [], nanCells: 0 });
+  helped.catch(() => undefined); // awaited below, after this thread's columns
+  const mine = sortColumns(plan, Array.from({ length: own }, (_, c) => c));
+  const theirs = await helped;
+  const values = [...mine.values, ...theirs.values];
+  const nanCells = mine.nanCells + theirs.nanCells;
+  stats.missingCells = nanCells - stats.invalidCells;
+  for (const part of parts) {
+    part.groupChunks = [];
+    part.invalidChunks = [];
+    part.columnChunks = part.columnChunks.map(() => []);
+  }
+  const index = { columns, stateCount: STATES.length, keyStart, runEnd, values };
+  return { index: { ...index, groupMedians: groupMedians(index) }, stats };
+}
+
+/** Below this many kept rows a sorting thread costs more than it saves (~40 ms to start). */
+const SORT_THREAD_MIN_ROWS = 200_000;
+
+/** What sorting one column needs: all of it in shared memory, so any thread can sort any column. */
+export interface ColumnSortPlan {
+  parts: WageRows[];
+  keyStart: Int32Array;
+  /** Per row read (numbered across the parts), where it goes, or -1. */
+  target: Int32Array;
+  /** Filled in per (group, column): see WageIndex.runEnd. */
+  runEnd: Int32Array;
+  width: number;
+  /** Per column: stored as 32-bit floats. */
+  narrow: boolean[];
+  /** Chunks of a sorted column. */
+  chunkCount: number;
+}
+
+export interface SortedColumns {
+  values: WageChunk[][];
+  nanCells: number;
+}
+
+/**
+ * Sorts the columns one after another, each into the chunks the one before was read into (the
+ * first into new ones), so that a thread holds one column more than the rows read, never two
+ * copies. The columns' chunks in the parts are emptied (on this thread's copy of the parts).
+ */
+export function sortColumns(plan: ColumnSortPlan, columns: number[]): SortedColumns {
+  const { parts, narrow, chunkCount } = plan;
   const values: WageChunk[][] = [];
-  const chunkCount = Math.ceil(stats.rowsKept / CHUNK_ROWS);
-  let spare: WageChunk[] = [];
   let nanCells = 0;
-  for (let c = 0; c < width; c++) {
-    const source = columnChunks[c];
-    const narrow = source.length === 0 || source[0] instanceof Float32Array;
+  let spare: WageChunk[] = [];
+  for (const c of columns) {
     // The chunks the previous column was read into, when they hold this column's kind of number.
-    const sorted = spare.length >= chunkCount && spare[0] instanceof Float32Array === narrow ? spare.slice(0, chunkCount) : Array.from({ length: chunkCount }, () => newChunk(narrow));
-    present.set(keyStart.subarray(0, groups));
-    for (let r = 0; r < read.rows; r++) {
-      const t = target[r];
+    const reusable = spare.filter((chunk) => chunk instanceof Float32Array === narrow[c]);
+    const sorted = reusable.length >= chunkCount ? reusable.slice(0, chunkCount) : Array.from({ length: chunkCount }, () => newChunk(narrow[c]));
+    nanCells += sortColumn(plan, c, sorted);
+    values.push(sorted);
+    spare = parts.flatMap((part) => part.columnChunks[c]);
+    for (const part of parts) part.columnChunks[c] = [];
+  }
+  return { values, nanCells };
+}
+
+/**
+ * Column c of the rows scattered into `sorted` at their places, each group's run sorted (NaN
+ * last), and where each group's present values end written to runEnd. Returns the NaN cells.
+ */
+export function sortColumn(plan: ColumnSortPlan, c: number, sorted: WageChunk[]): number {
+  const { parts, keyStart, target, runEnd, width } = plan;
+  const groups = keyStart.length - 1;
+  const present = keyStart.slice(0, groups);
+  let nanCells = 0;
+  let row = 0;
+  for (const { rows, groupChunks, columnChunks } of parts) {
+    const source = columnChunks[c];
+    for (let r = 0; r < rows; r++) {
+      const t = target[row++];
       if (t < 0) continue;
       const v = source[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)];
       sorted[t >> CHUNK_SHIFT][t & (CHUNK_ROWS - 1)] = v;
-      if (v === v) present[groupOf(r)]++;
+      if (v === v) present[groupChunks[r >> CHUNK_SHIFT][r & (CHUNK_ROWS - 1)]]++;
       else nanCells++;
     }
-    for (let g = 0; g < groups; g++) {
-      sortRun(sorted, keyStart[g], keyStart[g + 1]);
-      runEnd[g * width + c] = present[g];
-    }
-    values.push(sorted);
-    // The next column's sorted values go where this column was read.
-    spare = source;
-    columnChunks[c] = [];
   }
-  stats.missingCells = nanCells - stats.invalidCells;
-  read.groupChunks = [];
-  read.invalidChunks = [];
-  const index = { columns: read.columns, stateCount: STATES.length, keyStart, runEnd, values };
-  return { index: { ...index, groupMedians: groupMedians(index) }, stats };
+  for (let g = 0; g < groups; g++) {
+    sortRun(sorted, keyStart[g], keyStart[g + 1]);
+    runEnd[g * width + c] = present[g];
+  }
+  return nanCells;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { CancelledError, InputError } from '../errors';
 import type { BadRows } from '../join/badRows';
 import type { ColumnRequest } from '../dialect/columns';
-import { FieldCursor, scanRecords } from '../scan/scanRecords';
+import { promises as fs } from 'fs';
+import { FieldCursor, nextLineStart, scanRecords } from '../scan/scanRecords';
 import { firstInvalidUtf8, invalidUtf8Error, locateByte, wholeCharactersEnd } from '../scan/utf8';
 import { openTable, type OpenedTable } from '../source/openTable';
 import { openUtf8Stream } from '../source/openText';
@@ -30,21 +31,59 @@ export async function forEachRecord(
   for (const file of files) {
     const table = await openTable(file, source, requests);
     read.files++;
-    read.records += await scanTable(role, table, (cursor) => onRecord(cursor, table.columns, table), signal, badRows);
+    read.records += (await scanTable(role, table, { from: table.dataOffset, stopAt: Infinity, firstLine: table.dataLine }, (cursor) => onRecord(cursor, table.columns, table), signal, badRows)).records;
   }
   return read;
 }
 
-async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: FieldCursor) => void, signal?: AbortSignal, badRows?: BadRows): Promise<number> {
+/** Which records of a table scanTable reads: those starting at `from` (a record start) up to `stopAt`. */
+export interface TableSpan {
+  from: number;
+  /** File offset: no record that starts at or after it is read (the one before it is read whole). */
+  stopAt: number;
+  /** The line number `from` is given in errors and bad rows (1 when the caller adds the true start later). */
+  firstLine: number;
+}
+
+export interface SpanRead {
+  records: number;
+  /** Offset of the first record not read: the next span's start, or the end of the file. */
+  next: number;
+  /** Line number at `next`, counted from span.firstLine. */
+  line: number;
+}
+
+/**
+ * The records of one span of a range-scannable table (see TableSpan), through onRecord on the
+ * calling thread: how threads share one big file. A span that does not start the table must
+ * start at a record start (see recordStartAfter).
+ */
+export async function forEachRecordInSpan(
+  role: string,
+  table: OpenedTable,
+  span: TableSpan,
+  onRecord: (cursor: FieldCursor, columns: number[], table: OpenedTable) => void,
+  signal?: AbortSignal,
+  badRows?: BadRows,
+): Promise<SpanRead> {
+  return scanTable(role, table, span, (cursor) => onRecord(cursor, table.columns, table), signal, badRows);
+}
+
+async function scanTable(role: string, table: OpenedTable, span: TableSpan, onRecord: (cursor: FieldCursor) => void, signal?: AbortSignal, badRows?: BadRows): Promise<SpanRead> {
   const cursor = new FieldCursor();
   const needed = Math.max(...table.columns) + 1;
   const file = table.info.path;
   const column = (field: number): string | undefined => (field >= 0 ? table.header[field] : undefined);
-  let line = table.dataLine;
+  let line = span.firstLine;
   let records = 0;
+  // File offset of the first pending byte (meaningful for range-scannable files, the only ones
+  // given a span that stops before the end).
+  let offset = span.from;
+  let stopped = false;
 
   const scan = (buf: Buffer, final: boolean): number => {
     const firstLine = line;
+    const stopAt = Math.max(0, Math.min(buf.length, span.stopAt - offset));
     // Text read as UTF-8 must be valid UTF-8 (an incomplete character at the end of a chunk is
     // not an error yet: the record holding it is not delivered until more bytes come).
     const bad = firstInvalidUtf8(buf, 0, final ? buf.length : wholeCharactersEnd(buf, 0, buf.length));
@@ -52,7 +91,7 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
       const at = locateByte(buf, 0, buf.length, table.dialect, firstLine, bad);
       return invalidUtf8Error(role, buf[bad], { file, line: at.line, column: column(at.field) });
     };
-    const outcome = scanRecords(buf, { dialect: table.dialect, from: 0, to: buf.length, final, firstLine }, cursor, (cur) => {
+    const outcome = scanRecords(buf, { dialect: table.dialect, from: 0, to: buf.length, final, firstLine, stopAt }, cursor, (cur) => {
       if (bad >= 0 && bad < cur.ends[cur.count - 1]) throw invalid();
       if (cur.count < needed) {
         if (badRows?.skip) {
@@ -69,6 +108,8 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
     }
     records += outcome.records;
     line = outcome.line;
+    // A record starting at or after stopAt is the next span's (or there is none: the end).
+    if (outcome.next >= stopAt && stopAt < buf.length) stopped = true;
     return outcome.next;
   };
 
@@ -78,7 +119,7 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let carried = 0;
-  for await (const chunk of openUtf8Stream(table.info, table.dataOffset) as AsyncIterable<Buffer>) {
+  for await (const chunk of openUtf8Stream(table.info, span.from) as AsyncIterable<Buffer>) {
     if (signal?.aborted) throw new CancelledError();
     if (chunk.length === 0) continue;
     pending.push(chunk);
@@ -86,11 +127,33 @@ async function scanTable(role: string, table: OpenedTable, onRecord: (cursor: Fi
     if (pendingBytes < 2 * carried) continue;
     const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
     const next = scan(buf, false);
+    offset += next;
     carried = buf.length - next;
+    if (stopped) return { records, next: offset, line };
     // Copy a short tail so the chunk it came from can go; keep a buffer that is all tail.
     pending = carried === 0 ? [] : [next === 0 ? buf : Buffer.from(buf.subarray(next))];
     pendingBytes = carried;
   }
-  if (pendingBytes > 0) scan(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes), true);
-  return records;
+  if (pendingBytes > 0) offset += scan(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes), true);
+  return { records, next: offset, line };
+}
+
+/**
+ * The first record start at or after `pos` in a range-scannable file (the offset after the first
+ * line break at or after pos − 1), or the file's size when there is none. A guess: inside a
+ * quoted field that spans lines it is wrong, which the caller detects where the span before ends.
+ */
+export async function recordStartAfter(path: string, pos: number, size: number): Promise<number> {
+  const handle = await fs.open(path, 'r');
+  try {
+    for (let window = 64 * 1024; ; window *= 4) {
+      const length = Math.min(window, size - (pos - 1));
+      const buf = Buffer.allocUnsafe(length);
+      const { bytesRead } = await handle.read(buf, 0, length, pos - 1);
+      const start = nextLineStart(buf, 1, bytesRead);
+      if (start < bytesRead || pos - 1 + bytesRead >= size) return Math.min(size, pos - 1 + start);
+    }
+  } finally {
+    await handle.close();
+  }
 }

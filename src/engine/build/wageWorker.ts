@@ -1,11 +1,5 @@
 import { parentPort, workerData } from 'worker_threads';
-import { BadRows } from '../join/badRows';
-import { readWageRows, serializeError, type WageJob, type WageWorkerReply } from './readWages';
+import { readOnThread, type WageWorkerData } from './readWages';
 
-/** Thread entry (startWageRows): reads the wages table and posts the rows, which live in shared memory. */
-const job = workerData as WageJob;
-const badRows = new BadRows(job.skipBadRows);
-readWageRows(job, undefined, badRows).then(
-  ({ rows, read }) => parentPort!.postMessage({ ok: true, rows, read, badRows: badRows.summary() } satisfies WageWorkerReply),
-  (error: unknown) => parentPort!.postMessage({ ok: false, error: serializeError(error) } satisfies WageWorkerReply),
-);
+/** Thread entry (startWageRows): reads the wages table, or a span of it, and posts the rows, which live in shared memory. */
+void readOnThread(workerData as WageWorkerData).then((reply) => parentPort!.postMessage(reply));

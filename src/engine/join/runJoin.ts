@@ -5,6 +5,7 @@ import { availableParallelism } from 'os';
 import { Piscina } from 'piscina';
 import { buildJoinIndex, required as request, type IndexSettings } from '../build/buildJoinIndex';
 import { cachedJoinIndex, indexCacheKey } from '../build/indexCache';
+import { DEFAULT_WAGE_THREADING } from '../build/readWages';
 import { planPartitions } from '../partition/planPartitions';
 import { runPartitioned } from '../partition/runPartitioned';
 import { CancelledError, fileChangedError, InputError, WorkerError } from '../errors';
@@ -105,7 +106,12 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     columns,
   };
   const indexFiles = { related: relatedFiles, codes: codeFiles, wages: wageFiles };
-  const build = () => buildJoinIndex(options, indexFiles, settings, signal, badRows, options.wageThreadBytes);
+  const wageThreading = {
+    minBytes: options.wageThreadBytes ?? DEFAULT_WAGE_THREADING.minBytes,
+    spanBytes: options.wageSpanBytes ?? DEFAULT_WAGE_THREADING.spanBytes,
+    maxThreads: Math.max(1, options.wageThreads ?? DEFAULT_WAGE_THREADING.maxThreads),
+  };
+  const build = () => buildJoinIndex(options, indexFiles, settings, signal, badRows, wageThreading);
   const { index, cache } = options.indexCache
     ? await cachedJoinIndex(options.indexCache, indexCacheKey(options, indexFiles, settings), build)
     : { index: await build(), cache: 'off' as const };
