@@ -1,14 +1,13 @@
 import { promises as fs } from 'fs';
 import { availableParallelism } from 'os';
-import { Worker } from 'worker_threads';
 import type { ColumnRequest } from '../dialect/columns';
 import { CancelledError, InputError, WorkerError, type InputLocation } from '../errors';
 import { BadRows, type SkippedRowsSummary } from '../join/badRows';
 import type { TableSource } from '../options';
-import { compiledFile } from '../pool/workerFile';
 import { openTable } from '../source/openTable';
 import { isRangeScannable } from '../source/openText';
 import { WageRowReader, type WageRows } from './buildWageIndex';
+import { oneShotThread, type OneShotThread } from './oneShotThread';
 import { forEachRecord, forEachRecordInSpan, recordStartAfter, type TableRead } from './forEachRecord';
 
 /** What reading the wages table needs: plain data, so it can cross to a thread. */
@@ -160,14 +159,13 @@ function joinSpans(replies: WageWorkerReply[], spans: WageSpan[]): number[] | un
   let line = 0;
   for (let i = 0; i < replies.length; i++) {
     const reply = replies[i];
-    const span = reply.span;
-    if (!span) return undefined; // a failure before the span was placed: read in order
-    if (i === 0) line = span.dataLine;
-    else if (span.firstStart !== expectedStart) return undefined;
+    if (!reply.span) return undefined; // a failure before the span was placed: read in order
+    if (i === 0) line = reply.span.dataLine;
+    else if (reply.span.firstStart !== expectedStart) return undefined;
     firstLines.push(line);
     if (!reply.ok) return firstLines;
-    expectedStart = (reply.span as SpanOutcome).next;
-    line += (reply.span as SpanOutcome).lines;
+    expectedStart = reply.span.next;
+    line += reply.span.lines;
   }
   return firstLines.length === spans.length ? firstLines : undefined;
 }
@@ -183,43 +181,8 @@ function accept(reply: WageWorkerReply, firstLine: number, badRows?: BadRows): W
   return { rows: [reply.rows], read: reply.read };
 }
 
-interface WageThread {
-  reply: Promise<WageWorkerReply>;
-  stop: () => void;
-}
-
-function startThread(job: WageJob, signal: AbortSignal | undefined, span?: WageSpan): WageThread {
-  const worker = new Worker(compiledFile('build/wageWorker.js'), { workerData: { job, span } satisfies WageWorkerData });
-  let settled = false;
-  const reply = new Promise<WageWorkerReply>((resolve, reject) => {
-    const abort = () => {
-      void worker.terminate();
-      reject(new CancelledError());
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-    const done = () => {
-      settled = true;
-      signal?.removeEventListener('abort', abort);
-      void worker.terminate();
-    };
-    worker.once('message', (message: WageWorkerReply) => {
-      done();
-      resolve(message);
-    });
-    worker.once('error', (error) => {
-      done();
-      reject(new WorkerError(`reading the wages table: ${error.message}`));
-    });
-    worker.once('exit', (code) => {
-      if (!settled) {
-        done();
-        reject(signal?.aborted ? new CancelledError() : new WorkerError(`reading the wages table: the thread exited with code ${code}`));
-      }
-    });
-  });
-  // Awaited only after the related table: until then a failure must not count as unhandled.
-  reply.catch(() => undefined);
-  return { reply, stop: () => void worker.terminate() };
+function startThread(job: WageJob, signal: AbortSignal | undefined, span?: WageSpan): OneShotThread<WageWorkerReply> {
+  return oneShotThread<WageWorkerReply>('build/wageWorker.js', { job, span } satisfies WageWorkerData, 'reading the wages table', signal);
 }
 
 export interface WageWorkerData {

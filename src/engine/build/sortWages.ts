@@ -1,7 +1,5 @@
-import { Worker } from 'worker_threads';
-import { WorkerError } from '../errors';
-import { compiledFile } from '../pool/workerFile';
 import type { ColumnSortPlan, SortedColumns } from './buildWageIndex';
+import { oneShotThread } from './oneShotThread';
 
 /** What a sorting thread gets: the plan and its share of the columns. */
 export interface SortJob {
@@ -22,17 +20,5 @@ export async function sortColumnsOnThreads(plan: ColumnSortPlan, from: number, t
 }
 
 function sortOnThread(job: SortJob): Promise<SortedColumns> {
-  return new Promise<SortedColumns>((resolve, reject) => {
-    const worker = new Worker(compiledFile('build/sortWorker.js'), { workerData: job });
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      void worker.terminate();
-      outcome();
-    };
-    worker.once('message', (sorted: SortedColumns) => settle(() => resolve(sorted)));
-    worker.once('error', (error) => settle(() => reject(new WorkerError(`sorting the wage columns: ${error.message}`))));
-    worker.once('exit', (code) => settle(() => reject(new WorkerError(`sorting the wage columns: the thread exited with code ${code}`))));
-  });
+  return oneShotThread<SortedColumns>('build/sortWorker.js', job, 'sorting the wage columns').reply;
 }
