@@ -52,6 +52,19 @@ describe('wages read on threads of their own', () => {
     expect(threaded.summary.wages.kept).toBeGreaterThan(0);
   });
 
+  test('one plain wage file with quoted commas, "" and line breaks, cut into spans: the rows and summary of inline', async () => {
+    // The data set above reads its wages from two files (one gzipped), which are never cut.
+    const portable = await generateDataset(`${dir}/portable`, { seed: 12, queryRows: 2000, relatedRows: 2000, wageRows: 5000, quirks: 'portable' });
+    expect(portable.options.wages.files).toHaveLength(1);
+    const options: JoinOptions = { ...portable.options, workers: 2 };
+    const [spans, inline, reference] = await Promise.all([runEngineToArrays({ ...options, ...SPANS, wageThreads: 4 }), runEngineToArrays({ ...options, ...INLINE }), referenceJoinToArrays(options)]);
+    expect(spans.matched).toEqual(reference.matched);
+    expect(spans.unmatched).toEqual(reference.unmatched);
+    const { wallMs: _a, stageMs: _b, peakRssMB: _c, ...spansSummary } = spans.summary;
+    const { wallMs: _d, stageMs: _e, peakRssMB: _f, ...inlineSummary } = inline.summary;
+    expect(spansSummary).toEqual(inlineSummary);
+  });
+
   /** Small tables with one broken table; the rest as in a working join. */
   function tables(broken: { related?: string; wages?: string | Buffer }): JoinOptions {
     const file = (name: string, text: string | Buffer) => ({ files: [writeTemp(dir, `${name}-${Math.random().toString(36).slice(2)}.csv`, text)], delimiter: ',', encoding: 'utf8' });
