@@ -1,7 +1,7 @@
 import { ByteTable, hashBytes, NOT_FOUND } from '../scan/byteTable';
 import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import type { FieldCursor } from '../scan/scanRecords';
-import { VALUE_CHUNK_ROWS as CHUNK_ROWS, VALUE_CHUNK_SHIFT as CHUNK_SHIFT } from '../values/median';
+import { medianOfRun, VALUE_CHUNK_ROWS as CHUNK_ROWS, VALUE_CHUNK_SHIFT as CHUNK_SHIFT } from '../values/median';
 import { INVALID_WAGE, parseWageBytes, parseWageText } from '../values/parseWage';
 import { STATES, stateOfArea } from '../values/states';
 import { sortColumnsOnThreads } from './sortWages';
@@ -323,18 +323,13 @@ export function groupMedians(index: Omit<WageIndex, 'groupMedians'>): Float64Arr
   const medians = new Float64Array(new SharedArrayBuffer(Math.max(1, groups * width) * 8));
   for (let g = 0; g < groups; g++) {
     for (let c = 0; c < width; c++) {
-      const start = keyStart[g];
-      const n = runEnd[g * width + c] - start;
-      const upper = n === 0 ? Number.NaN : valueAt(values[c], start + (n >> 1));
-      medians[g * width + c] = (n & 1) === 1 || n === 0 ? upper : (valueAt(values[c], start + (n >> 1) - 1) + upper) / 2;
+      const n = runEnd[g * width + c] - keyStart[g];
+      medians[g * width + c] = n === 0 ? Number.NaN : medianOfRun(values[c], keyStart[g], n, 1);
     }
   }
   return medians;
 }
 
-function valueAt(chunks: WageChunk[], i: number): number {
-  return chunks[i >> CHUNK_SHIFT][i & (CHUNK_ROWS - 1)];
-}
 
 function newChunk(narrow: boolean): WageChunk {
   return narrow ? new Float32Array(new SharedArrayBuffer(CHUNK_ROWS * 4)) : new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * 8));

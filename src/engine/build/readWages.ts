@@ -52,13 +52,25 @@ export const DEFAULT_WAGE_THREADING: WageThreading = { minBytes: WAGE_THREAD_MIN
 /** Reads the wage rows on the calling thread; bad rows go to `badRows`. */
 export async function readWageRows(job: WageJob, signal?: AbortSignal, badRows?: BadRows): Promise<WagesRead> {
   const reader = new WageRowReader(job.codes, job.columns, job.topCodeValue);
-  const read = await forEachRecord('wages table', job.files, job.source, job.requests, (cur, cols) => reader.addRow(cur, wageColumns(cols)), signal, badRows);
+  const columns = wageColumns();
+  const read = await forEachRecord('wages table', job.files, job.source, job.requests, (cur, cols) => reader.addRow(cur, columns(cols)), signal, badRows);
   return { rows: [reader.read()], read };
 }
 
-/** Code, area (name or else state code), then the wage columns, as WageRowReader.addRow takes them. */
-function wageColumns(cols: number[]): number[] {
-  return [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)];
+/**
+ * A table's columns as WageRowReader.addRow takes them: code, area (name or else state code),
+ * then the wage columns. Made once per table (its columns array), not once per row.
+ */
+function wageColumns(): (cols: number[]) => number[] {
+  let of: number[] | undefined;
+  let mapped: number[] = [];
+  return (cols) => {
+    if (cols !== of) {
+      of = cols;
+      mapped = [cols[0], cols[1] >= 0 ? cols[1] : cols[2], ...cols.slice(3)];
+    }
+    return mapped;
+  };
 }
 
 /**
@@ -79,7 +91,6 @@ export interface SpanOutcome {
   lines: number;
   /** The table's first data line (where a span at the table's start begins). */
   dataLine: number;
-  records: number;
 }
 
 export type WageWorkerReply =
@@ -204,12 +215,13 @@ export async function readOnThread({ job, span }: WageWorkerData): Promise<WageW
     placed = { firstStart, dataLine: table.dataLine };
     const reader = new WageRowReader(job.codes, job.columns, job.topCodeValue);
     const stopAt = Math.max(firstStart, span.end);
-    const read = await forEachRecordInSpan('wages table', table, { from: firstStart, stopAt, firstLine: 1 }, (cur, cols) => reader.addRow(cur, wageColumns(cols)), undefined, badRows);
+    const columns = wageColumns();
+    const read = await forEachRecordInSpan('wages table', table, { from: firstStart, stopAt, firstLine: 1 }, (cur, cols) => reader.addRow(cur, columns(cols)), undefined, badRows);
     return {
       ok: true,
       rows: reader.read(),
       read: { files: 1, records: read.records },
-      span: { ...placed, next: read.next, lines: read.line - 1, records: read.records },
+      span: { ...placed, next: read.next, lines: read.line - 1 },
       badRows: badRows.summary(),
     };
   } catch (error) {

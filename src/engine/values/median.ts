@@ -117,11 +117,7 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
   }
   if (n === 0) return null;
   const half = n >> 1;
-  if (m === 1) {
-    // Value k of one run counted w times is its value floor(k / w).
-    const upper = valueAt(chunks, starts[0] + Math.floor(half / weights[0]));
-    return (n & 1) === 1 ? upper : (valueAt(chunks, starts[0] + Math.floor((half - 1) / weights[0])) + upper) / 2;
-  }
+  if (m === 1) return medianOfRun(chunks, starts[0], ends[0] - starts[0], weights[0]);
   const steps = 32 - Math.clz32(longest);
   const merge = (values >> 1) * m;
   const gather = 4 * n;
@@ -137,6 +133,17 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
     }
   }
   return medianOf(scratch, n);
+}
+
+/**
+ * Median (medianOf's rule) of one sorted run of `length` values from `start`, each counted
+ * `weight` times (length > 0): value k of the multiset is the run's value floor(k / weight).
+ */
+export function medianOfRun(chunks: SortedRuns['chunks'], start: number, length: number, weight: number): number {
+  const n = length * weight;
+  const half = n >> 1;
+  const upper = valueAt(chunks, start + Math.floor(half / weight));
+  return (n & 1) === 1 ? upper : (valueAt(chunks, start + Math.floor((half - 1) / weight)) + upper) / 2;
 }
 
 /** Walks the runs in ascending order (least head first) to the middle of their n values. */
