@@ -170,6 +170,19 @@ describe('medianOfSortedRuns', () => {
     }
   });
 
+  test('two runs of the same weight (bisected): empty, short and long runs, ties, chunk crossings, 4,000 cases', () => {
+    const next = seededInts(13);
+    for (let t = 0; t < 4000; t++) {
+      const longest = t % 4 === 0 ? 3000 : t % 2 === 0 ? 60 : 5;
+      const spread = t % 3 === 0 ? 3 : 100000;
+      const lists = [0, 1].map(() => Array.from({ length: next(longest) }, () => next(spread) / 2));
+      const w = 1 + (t % 5 === 0 ? next(4) : 0);
+      const n = (lists[0].length + lists[1].length) * w;
+      const offset = t % 7 === 0 ? VALUE_CHUNK_ROWS - next(2 * longest + 1) : next(50);
+      expect(medianOfSortedRuns(runsOf(lists, [w, w], offset), new Float64Array(n))).toBe(expanded(lists, [w, w]));
+    }
+  });
+
   test('two runs (their own walk): empty runs, ties and weights covering both middles, 3,000 cases', () => {
     const next = seededInts(5);
     for (let t = 0; t < 3000; t++) {

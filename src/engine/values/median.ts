@@ -100,6 +100,7 @@ export interface SortedRuns {
  * Median of the multiset that `runs` describe, with medianOf's rule (mean of the two middle
  * values as (a + b) / 2; null when empty), by whichever way costs least for the runs' shape:
  * - one run: two indexed reads;
+ * - two runs of the same weight: bisection (medianOfTwoAlike);
  * - a few runs: merge them up to the middle (half the values, each against every run's head);
  * - many short runs: gather the n values into `scratch` (which must hold n) and select;
  * - long runs: the k-th value by binary search within each run (~m²·log² of the run length).
@@ -118,6 +119,7 @@ export function medianOfSortedRuns(runs: SortedRuns, scratch: Float64Array): num
   if (n === 0) return null;
   const half = n >> 1;
   if (m === 1) return medianOfRun(chunks, starts[0], ends[0] - starts[0], weights[0]);
+  if (m === 2 && weights[0] === weights[1]) return medianOfTwoAlike(runs, n);
   const steps = 32 - Math.clz32(longest);
   const merge = (values >> 1) * m;
   const gather = 4 * n;
@@ -197,6 +199,41 @@ function medianOfTwo(runs: SortedRuns, n: number): number {
   if ((n & 1) === 1) return lower;
   // As in medianByMerge: the same value when its run's weight covered the upper middle too.
   const upper = seen > lowerAt + 1 ? lower : b >= bEnd || (a < aEnd && va <= vb) ? va : vb;
+  return (lower + upper) / 2;
+}
+
+/**
+ * Two runs of the same weight w (most two-code answers: each path counts once): value k of the
+ * multiset is value floor(k / w) of the two runs merged, found by bisecting how many of the first
+ * k + 1 merged values come from run a: O(log) reads where the walk reads half the values. The
+ * middle pair is (lower + upper) / 2 as in the walk, upper being lower when w covers both.
+ */
+function medianOfTwoAlike(runs: SortedRuns, n: number): number {
+  const { chunks, starts, ends } = runs;
+  const w = runs.weights[0];
+  const a = starts[0];
+  const b = starts[1];
+  const aLength = ends[0] - a;
+  const bLength = ends[1] - b;
+  const lowerAt = (n - 1) >> 1;
+  const k = Math.floor(lowerAt / w);
+  // The least i (values a[0 .. i) and b[0 .. k + 1 − i) being the first k + 1) with a[i] >= b[k − i].
+  let lo = Math.max(0, k + 1 - bLength);
+  let hi = Math.min(aLength, k + 1);
+  while (lo < hi) {
+    const i = (lo + hi) >> 1;
+    if (valueAt(chunks, a + i) < valueAt(chunks, b + k - i)) lo = i + 1;
+    else hi = i;
+  }
+  const j = k + 1 - lo;
+  const lastA = lo > 0 ? valueAt(chunks, a + lo - 1) : Number.NEGATIVE_INFINITY;
+  const lastB = j > 0 ? valueAt(chunks, b + j - 1) : Number.NEGATIVE_INFINITY;
+  const lower = lo === 0 || (j > 0 && lastB > lastA) ? lastB : lastA;
+  if ((n & 1) === 1) return lower;
+  if (Math.floor((lowerAt + 1) / w) === k) return (lower + lower) / 2;
+  const nextA = lo < aLength ? valueAt(chunks, a + lo) : Number.POSITIVE_INFINITY;
+  const nextB = j < bLength ? valueAt(chunks, b + j) : Number.POSITIVE_INFINITY;
+  const upper = lo === aLength || (j < bLength && nextB < nextA) ? nextB : nextA;
   return (lower + upper) / 2;
 }
 
