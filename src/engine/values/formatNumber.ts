@@ -33,19 +33,33 @@ export const MAX_NUMBER_BYTES = 340;
 
 /**
  * formatNumber(x) as ASCII bytes into out at `at` (room for MAX_NUMBER_BYTES needed); returns the
- * end. Integers below 2^53 (counts, most wages) are written digit by digit without making a string.
+ * end. Integers below 2^53 (counts, most wages) are written digit by digit without making a
+ * string, and so are halves below 2^52 (the mean of two integer middles: a third of the medians):
+ * an integer and ".5" is then the shortest text that gives x back, so it is what String(x) gives.
  */
 export function writeNumber(out: Uint8Array, at: number, x: number): number {
-  if (!(x === Math.trunc(x) && Math.abs(x) < MAX_EXACT)) {
+  const whole = Math.trunc(x);
+  const half = x !== whole && x + x === Math.trunc(x + x) && Math.abs(x) < MAX_HALF;
+  if (!half && !(x === whole && Math.abs(x) < MAX_EXACT)) {
     const text = formatNumber(x);
     for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
     return at;
   }
-  if (x < 0) {
-    out[at++] = 0x2d;
-    x = -x;
+  if (x < 0) out[at++] = 0x2d;
+  at = writeDigits(out, at, Math.abs(whole));
+  if (half) {
+    out[at++] = 0x2e;
+    out[at++] = 0x35;
   }
-  // Digits from the last, then reversed in place (x === 0, -0 too, writes "0").
+  return at;
+}
+
+/** Below this, every half (n + 0.5) is a double and so is every integer next to it. */
+const MAX_HALF = 2 ** 52;
+
+/** The decimal digits of an integer 0 <= x < 2^53 ("0" for 0 and -0); returns the end. */
+function writeDigits(out: Uint8Array, at: number, x: number): number {
+  // Digits from the last, then reversed in place.
   const first = at;
   do {
     out[at++] = 0x30 + (x % 10);
