@@ -11,7 +11,7 @@ import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
-import { Answer, answerTail, CsvTails, NO_CODE, NO_WAGE_ROWS, RecentMap, type CachedAnswer } from './answers';
+import { Answer, answerTail, CsvAnswers, NO_CODE, NO_WAGE_ROWS, RecentMap, type CachedAnswer } from './answers';
 import { MatchComputer } from './computeMatch';
 
 export const REASONS: readonly UnmatchedReason[] = [
@@ -86,18 +86,18 @@ export interface InvalidUtf8 {
 
 /**
  * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
- * cached CSV answer (a formatted tail of ~90 bytes in an arena, its object and map entry) costs
- * ~190 bytes (measured with 100,000 of them), so a full cache stays under 10 MB per worker;
- * locations (by their bytes) take at most ~5 MB.
+ * cached CSV answer (its tail, ~70 bytes on the bench set, and 24 bytes of slots in CsvAnswers)
+ * costs ~100 bytes, so a full cache stays near 10 MB per worker; locations (by their bytes) take
+ * at most ~5 MB.
  */
 const CACHE_LIMIT = 200_000;
 const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
 /**
  * Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer.
- * (75,000 saved a sixth of the answers computed on the bench set, but took peak RSS with 2
- * workers from ~282 to ~290-298 MB, against a bound of 300.)
+ * (As objects in Maps, 75,000 took peak RSS with 2 workers from ~282 to ~290-298 MB; in
+ * CsvAnswers, 100,000 took the same memory as 50,000 objects did and computed a sixth fewer.)
  */
-const ANSWER_CACHE_LIMIT = 50_000;
+const ANSWER_CACHE_LIMIT = 100_000;
 
 /**
  * The per-worker half of the join: scans query records, resolves each location to a state,
@@ -110,9 +110,9 @@ export class QueryProber {
   /** Location bytes → state id + 1 (0: no state); locations the bytes cannot key go to the Map. */
   private readonly stateOfBytes = ByteTable.create(1024, 64 * 1024, false);
   private readonly stateOfLocation = new Map<string, number>();
-  /** An answer moving back to the young generation takes its CSV tail along into the current arena. */
-  private readonly answers: RecentMap<CachedAnswer>;
-  private readonly csvTails = new CsvTails();
+  /** Answers for CSV output, and as objects for the other formats (made on first use). */
+  private csvAnswers: CsvAnswers | undefined;
+  private answers: RecentMap<CachedAnswer> | undefined;
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
   private readonly row = new QueryRow();
@@ -123,7 +123,6 @@ export class QueryProber {
   constructor(private readonly setup: ProbeSetup) {
     this.pathLists = new ByteTable(setup.titleTable);
     this.titleFilter = new KeyFilter(setup.titleTable);
-    this.answers = new RecentMap(setup.answerCacheLimit ?? ANSWER_CACHE_LIMIT, (answer) => (answer instanceof Answer ? this.csvTails.renew(answer) : answer));
     this.computer = new MatchComputer(setup.titles, setup.wages);
     this.columns = matchedColumns(setup.wages.columns);
   }
@@ -222,18 +221,30 @@ export class QueryProber {
     return this.pathLists.find(key, 0, key.length, hashBytes(key, 0, key.length, false), false);
   }
 
-  /** The answer of a path list in a state: the same for every title that has the list. */
+  /**
+   * The answer of a path list in a state: the same for every title that has the list. A CSV
+   * answer is CsvAnswers' reused hit: write it before the next call.
+   */
   private answer(list: number, stateId: number, format: RowFormat): CachedAnswer {
     const { pathStart } = this.setup.titles;
     if (pathStart[list] === pathStart[list + 1]) return NO_CODE;
     const key = list * this.setup.wages.stateCount + stateId;
-    let answer = this.answers.get(key);
+    const limit = this.setup.answerCacheLimit ?? ANSWER_CACHE_LIMIT;
+    if (format === 'csv') {
+      const answers = (this.csvAnswers ??= new CsvAnswers(limit, this.setup.wages.values.length));
+      const kept = answers.get(key);
+      if (kept !== undefined) return kept;
+      const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
+      if (nRows > 0) return answers.add(key, stateId, nRows, nCodes, medians);
+      answers.addNoWageRows(key);
+      return NO_WAGE_ROWS;
+    }
+    const answers = (this.answers ??= new RecentMap<CachedAnswer>(limit));
+    let answer = answers.get(key);
     if (answer === undefined) {
       const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
-      if (nRows === 0) answer = NO_WAGE_ROWS;
-      else if (format === 'csv') answer = this.csvTails.make(stateId, nRows, nCodes, medians);
-      else answer = new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
-      this.answers.set(key, answer);
+      answer = nRows === 0 ? NO_WAGE_ROWS : new Answer(answerTail(format, this.columns, stateById(stateId).name, nRows, nCodes, medians));
+      answers.set(key, answer);
     }
     return answer;
   }
