@@ -77,7 +77,10 @@ export interface JoinOptions {
   wageSpanBytes?: number;
   /** Threads that read the wage table, at most; default one less than the number of CPU cores. */
   wageThreads?: number;
-  /** Answers each worker keeps cached, default 100,000 (tests use a few, so the cache turns over). */
+  /**
+   * Answers each worker keeps cached, default 100,000 for CSV output and 50,000 for the other forms
+   * (tests use a few, so the cache turns over).
+   */
   answerCacheLimit?: number;
   /**
    * Keep the built index (related ⋈ codes, filtered wage rows) in this folder and reuse it while

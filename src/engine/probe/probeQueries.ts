@@ -28,7 +28,7 @@ export interface ProbeSetup {
   wages: WageIndex;
   caseInsensitive: boolean;
   includeSelf: boolean;
-  /** Default ANSWER_CACHE_LIMIT. */
+  /** Default CSV_ANSWER_CACHE_LIMIT for CSV output, ANSWER_CACHE_LIMIT for the others. */
   answerCacheLimit?: number;
 }
 
@@ -94,10 +94,12 @@ const CACHE_LIMIT = 200_000;
 const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
 /**
  * Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer.
- * (As objects in Maps, 75,000 took peak RSS with 2 workers from ~282 to ~290-298 MB; in
- * CsvAnswers, 100,000 took the same memory as 50,000 objects did and computed a sixth fewer.)
+ * As objects (JSON tails, row values) in Maps, 75,000 took peak RSS with 2 workers from ~282 to
+ * ~290-298 MB; CSV answers in CsvAnswers take half the memory each, so twice as many fit (and
+ * computed a fifth fewer answers on the bench set than 50,000).
  */
-const ANSWER_CACHE_LIMIT = 100_000;
+const ANSWER_CACHE_LIMIT = 50_000;
+const CSV_ANSWER_CACHE_LIMIT = 100_000;
 
 /**
  * The per-worker half of the join: scans query records, resolves each location to a state,
@@ -229,9 +231,9 @@ export class QueryProber {
     const { pathStart } = this.setup.titles;
     if (pathStart[list] === pathStart[list + 1]) return NO_CODE;
     const key = list * this.setup.wages.stateCount + stateId;
-    const limit = this.setup.answerCacheLimit ?? ANSWER_CACHE_LIMIT;
+    const limit = this.setup.answerCacheLimit;
     if (format === 'csv') {
-      const answers = (this.csvAnswers ??= new CsvAnswers(limit, this.setup.wages.values.length));
+      const answers = (this.csvAnswers ??= new CsvAnswers(limit ?? CSV_ANSWER_CACHE_LIMIT, this.setup.wages.values.length));
       const kept = answers.get(key);
       if (kept !== undefined) return kept;
       const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
@@ -239,7 +241,7 @@ export class QueryProber {
       answers.addNoWageRows(key);
       return NO_WAGE_ROWS;
     }
-    const answers = (this.answers ??= new RecentMap<CachedAnswer>(limit));
+    const answers = (this.answers ??= new RecentMap<CachedAnswer>(limit ?? ANSWER_CACHE_LIMIT));
     let answer = answers.get(key);
     if (answer === undefined) {
       const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
