@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import type { JoinOptions } from '../../src/engine/options';
@@ -48,12 +48,37 @@ describe('index cache for scheduled re-runs', () => {
     expect((await runEngineToArrays({ ...options, workers: 2, dedupePairs: true })).summary.indexCache).toBe('hit');
   });
 
-  test('a damaged entry is rebuilt, not trusted', async () => {
+  /** The entry with its JSON header changed by `edit` (length prefix and padding made to fit). */
+  function withHeader(entry: Buffer, edit: (header: { lengths: Record<string, number> }) => void): Buffer {
+    const magic = 8;
+    const jsonLength = entry.readUInt32LE(magic);
+    const header = JSON.parse(entry.toString('utf8', magic + 4, magic + 4 + jsonLength));
+    const body = entry.subarray(Math.ceil((magic + 4 + jsonLength) / 8) * 8);
+    edit(header);
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(json.length);
+    const head = Buffer.concat([entry.subarray(0, magic), length, json]);
+    return Buffer.concat([head, Buffer.alloc((8 - (head.length % 8)) % 8), body]);
+  }
+
+  test.each<[string, (entry: Buffer) => Buffer]>([
+    ['not an index', () => Buffer.from('not an index')],
+    ['cut short inside the wage values', (entry) => entry.subarray(0, Math.floor((entry.length * 2) / 3))],
+    ['one byte too many', (entry) => Buffer.concat([entry, Buffer.from([0])])],
+    ['a header that claims 10^12 wage rows', (entry) => withHeader(entry, (h) => (h.lengths.rows = 1e12))],
+    ['a header that claims a negative title table', (entry) => withHeader(entry, (h) => (h.lengths.titleBytes = -8))],
+  ])('a damaged entry (%s) is rebuilt, not trusted', async (_name, damage) => {
     const first = await runEngineToArrays(options);
-    writeFileSync(path.join(cacheDir, entries()[0]), 'not an index');
+    const file = path.join(cacheDir, entries()[0]);
+    const entry = readFileSync(file);
+    // The header edit itself keeps a valid entry valid: only the claimed lengths damage it.
+    expect(withHeader(entry, () => undefined).equals(entry)).toBe(true);
+    writeFileSync(file, damage(entry));
     const again = await runEngineToArrays(options);
     expect(again.summary.indexCache).toBe('miss');
     expect(again.matched).toEqual(first.matched);
+    expect(readFileSync(path.join(cacheDir, entries()[0])).equals(entry)).toBe(true);
   });
 
   test('the folder is kept under its size bound, oldest entries first', async () => {

@@ -118,49 +118,72 @@ function rowsOf(column: WageChunk[], rows: number): WageChunk[] {
   return column.map((chunk, i) => chunk.subarray(0, Math.max(0, Math.min(VALUE_CHUNK_ROWS, rows - i * VALUE_CHUNK_ROWS))));
 }
 
+/**
+ * An entry read straight into the shared arrays of the index it holds (no buffer of the whole
+ * file first: that would add its size to the peak of every run that loads it); undefined when
+ * there is none, and a damaged one is removed.
+ */
 async function readEntry(file: string): Promise<JoinIndex | undefined> {
-  let data: Buffer;
+  let handle: fs.FileHandle;
   try {
-    data = await fs.readFile(file);
+    handle = await fs.open(file, 'r');
   } catch {
     return undefined;
   }
+  let damaged = false;
   try {
-    if (data.length < MAGIC.length + 4 || !data.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('bad magic');
-    const jsonLength = data.readUInt32LE(MAGIC.length);
-    const header = JSON.parse(data.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength)) as Header;
-    let at = MAGIC.length + 4 + jsonLength;
-    at += (8 - (at % 8)) % 8;
-    const take = <T extends Int32Array | Uint8Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): T => {
+    const size = (await handle.stat()).size;
+    let at = 0;
+    // Checked before each array is made, so a damaged length cannot ask for gigabytes.
+    const need = (bytes: number) => {
+      if (!(bytes >= 0 && at + bytes <= size)) throw new Error('truncated');
+    };
+    const readInto = async (target: Uint8Array): Promise<void> => {
+      need(target.length);
+      let done = 0;
+      while (done < target.length) {
+        const { bytesRead } = await handle.read(target, done, target.length - done, at + done);
+        if (bytesRead === 0) throw new Error('truncated');
+        done += bytesRead;
+      }
+      at += target.length;
+    };
+    const skipPadding = () => (at += (8 - (at % 8)) % 8);
+    const head = Buffer.alloc(MAGIC.length + 4);
+    await readInto(head);
+    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('bad magic');
+    const json = Buffer.alloc(head.readUInt32LE(MAGIC.length));
+    await readInto(json);
+    const header = JSON.parse(json.toString('utf8')) as Header;
+    skipPadding();
+    const take = async <T extends Int32Array | Uint8Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number): Promise<T> => {
       const byteLength = count * Kind.BYTES_PER_ELEMENT;
-      if (at + byteLength > data.length) throw new Error('truncated');
+      need(byteLength);
       const shared = new SharedArrayBuffer(Math.max(byteLength, Kind.BYTES_PER_ELEMENT));
-      new Uint8Array(shared).set(data.subarray(at, at + byteLength));
-      at += byteLength;
+      await readInto(new Uint8Array(shared, 0, byteLength));
       return new Kind(shared).subarray(0, count) as T;
     };
     const { lengths } = header;
-    const pathStart = take(Int32Array, lengths.pathStart);
-    const pathCode = take(Int32Array, lengths.pathCode);
-    const pathMult = take(Int32Array, lengths.pathMult);
-    const keyStart = take(Int32Array, lengths.keyStart);
-    const runEnd = take(Int32Array, lengths.runEnd);
-    const titleTable = { slots: take(Int32Array, lengths.titleSlots), entries: take(Int32Array, lengths.titleEntries), count: take(Int32Array, 2), bytes: take(Uint8Array, lengths.titleBytes) };
-    at += (8 - (at % 8)) % 8;
-    const values = header.columns.map((_column, c) => {
-      const size = header.valueBytes[c];
+    const pathStart = await take(Int32Array, lengths.pathStart);
+    const pathCode = await take(Int32Array, lengths.pathCode);
+    const pathMult = await take(Int32Array, lengths.pathMult);
+    const keyStart = await take(Int32Array, lengths.keyStart);
+    const runEnd = await take(Int32Array, lengths.runEnd);
+    const titleTable = { slots: await take(Int32Array, lengths.titleSlots), entries: await take(Int32Array, lengths.titleEntries), count: await take(Int32Array, 2), bytes: await take(Uint8Array, lengths.titleBytes) };
+    skipPadding();
+    const values: WageChunk[][] = [];
+    for (const size of header.valueBytes) {
       const chunks: WageChunk[] = [];
       for (let rows = lengths.rows; rows > 0; rows -= VALUE_CHUNK_ROWS) {
-        const count = Math.min(rows, VALUE_CHUNK_ROWS);
-        if (at + count * size > data.length) throw new Error('truncated');
+        need(Math.min(rows, VALUE_CHUNK_ROWS) * size);
         const chunk = new SharedArrayBuffer(VALUE_CHUNK_ROWS * size);
-        new Uint8Array(chunk).set(data.subarray(at, at + count * size));
-        at += count * size;
+        await readInto(new Uint8Array(chunk, 0, Math.min(rows, VALUE_CHUNK_ROWS) * size));
         chunks.push(size === 4 ? new Float32Array(chunk) : new Float64Array(chunk));
       }
-      return chunks;
-    });
-    if (at !== data.length) throw new Error('trailing bytes');
+      values.push(chunks);
+    }
+    if (values.length !== header.columns.length) throw new Error('columns');
+    if (at !== size) throw new Error('trailing bytes');
     const wages = { columns: header.columns, stateCount: header.stateCount, keyStart, runEnd, values };
     return {
       titles: { titleTable, pathStart, pathCode, pathMult },
@@ -169,8 +192,11 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
       stats: header.stats,
     };
   } catch {
-    await fs.rm(file, { force: true });
+    damaged = true;
     return undefined;
+  } finally {
+    await handle.close();
+    if (damaged) await fs.rm(file, { force: true });
   }
 }
 
