@@ -104,13 +104,18 @@ function encode(index: JoinIndex): Buffer[] {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
   const headLength = MAGIC.length + 4 + json.length;
-  const pad = Buffer.alloc((8 - (headLength % 8)) % 8);
+  const pad = Buffer.alloc(paddingTo8(headLength));
   const bytes = (a: Uint8Array | Int32Array | WageChunk) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const int32s = [titles.pathStart, titles.pathCode, titles.pathMult, wages.keyStart, wages.runEnd, table.slots, table.entries, table.count].map(bytes);
   int32s.push(bytes(table.bytes));
   const int32Bytes = int32s.reduce((n, b) => n + b.length, 0);
-  const pad2 = Buffer.alloc((8 - (int32Bytes % 8)) % 8);
+  const pad2 = Buffer.alloc(paddingTo8(int32Bytes));
   return [MAGIC, length, json, pad, ...int32s, pad2, ...wages.values.flatMap((column) => rowsOf(column, header.lengths.rows).map(bytes))];
+}
+
+/** Bytes from offset n to the next multiple of 8 (the typed arrays start 8-aligned). */
+function paddingTo8(n: number): number {
+  return (8 - (n % 8)) % 8;
 }
 
 /** A chunked column's first `rows` values, chunk by chunk (the last chunk cut). */
@@ -148,7 +153,7 @@ async function readEntry(file: string): Promise<JoinIndex | undefined> {
       }
       at += target.length;
     };
-    const skipPadding = () => (at += (8 - (at % 8)) % 8);
+    const skipPadding = () => (at += paddingTo8(at));
     const head = Buffer.alloc(MAGIC.length + 4);
     await readInto(head);
     if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('bad magic');

@@ -225,15 +225,16 @@ function medianOfTwoAlike(runs: SortedRuns, n: number): number {
     if (valueAt(chunks, a + i) < valueAt(chunks, b + k - i)) lo = i + 1;
     else hi = i;
   }
+  // An exhausted side reads as ∓Infinity, so it never wins (and a real ∓Infinity gives the same value).
   const j = k + 1 - lo;
   const lastA = lo > 0 ? valueAt(chunks, a + lo - 1) : Number.NEGATIVE_INFINITY;
   const lastB = j > 0 ? valueAt(chunks, b + j - 1) : Number.NEGATIVE_INFINITY;
-  const lower = lo === 0 || (j > 0 && lastB > lastA) ? lastB : lastA;
+  const lower = lastB > lastA ? lastB : lastA;
   if ((n & 1) === 1) return lower;
   if (Math.floor((lowerAt + 1) / w) === k) return (lower + lower) / 2;
   const nextA = lo < aLength ? valueAt(chunks, a + lo) : Number.POSITIVE_INFINITY;
   const nextB = j < bLength ? valueAt(chunks, b + j) : Number.POSITIVE_INFINITY;
-  const upper = lo === aLength || (j < bLength && nextB < nextA) ? nextB : nextA;
+  const upper = nextB < nextA ? nextB : nextA;
   return (lower + upper) / 2;
 }
 
