@@ -1,17 +1,28 @@
+import { giveBytes, takeBytes, type ByteHeap } from '../memory/byteHeap';
 import { csvField } from './rowFormat';
 
 /**
  * Appends UTF-8 text to a growing byte buffer. Workers build their output here instead of
  * concatenating strings: a string built from millions of `+=` is a deep rope whose flattening
- * (on encoding) cost more than the whole scan. The buffer is not pooled, so it can be
- * transferred to the main thread.
+ * (on encoding) cost more than the whole scan.
+ *
+ * With a ByteHeap the buffer is one of its regions, and bytes that come from the same heap (the
+ * query record, an answer's tail) are copied by the heap's native copy; finish() then copies the
+ * output out to a buffer that can be transferred. Without one the buffer is a plain Buffer, handed
+ * over by finish() without a copy.
  */
 export class ByteWriter {
   private buf: Buffer;
   private length = 0;
+  /** Where buf lies in the heap, or -1 when it is a plain Buffer. */
+  private base: number;
 
-  constructor(capacity = 64 * 1024) {
-    this.buf = Buffer.allocUnsafeSlow(capacity);
+  constructor(
+    private readonly heap?: ByteHeap,
+    capacity = 64 * 1024,
+  ) {
+    this.buf = takeBytes(heap, capacity);
+    this.base = heap?.offsetOf(this.buf) ?? -1;
   }
 
   /**
@@ -74,6 +85,21 @@ export class ByteWriter {
   }
 
   /**
+   * `length` bytes at offset `from` of the writer's heap (where the caller knows they are): one
+   * native copy when the writer's buffer is in the heap too. Asking whether bytes are in the heap
+   * (their .buffer) costs more than the copy, so callers find out once per buffer, not per piece.
+   */
+  copyFromHeap(from: number, length: number): void {
+    if (this.length + length > this.buf.length) this.grow(this.length + length);
+    if (this.base >= 0) {
+      this.heap!.copy(this.base + this.length, from, length);
+      this.length += length;
+    } else {
+      this.writeBytes(this.heap!.bytes, from, from + length);
+    }
+  }
+
+  /**
    * Bytes start .. end of src as one CSV field: in quotes with quotes doubled when `quote`, after
    * an apostrophe when `apostrophe` (see neutralizeFormula).
    */
@@ -104,12 +130,18 @@ export class ByteWriter {
   }
 
   /**
-   * The bytes written, in a buffer of their own: the writer's own buffer, handed over without a
-   * copy (its ArrayBuffer may be longer than the bytes); the writer goes on in a spare handed back
-   * by reuseOutputBuffers that holds as much, or a new buffer.
+   * The bytes written, in a buffer of their own (its ArrayBuffer may be longer than the bytes), to
+   * transfer: a spare handed back by reuseOutputBuffers or a new buffer, into which a heap region
+   * is copied; a plain buffer is handed over instead, and the writer goes on in the spare.
    */
   finish(): Uint8Array {
     if (this.length === 0) return new Uint8Array(0);
+    if (this.base >= 0) {
+      const copy = new Uint8Array(outputBuffer(this.length), 0, this.length);
+      copy.set(this.buf.subarray(0, this.length));
+      this.length = 0;
+      return copy;
+    }
     const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.length);
     this.buf = Buffer.from(outputBuffer(this.buf.length));
     this.length = 0;
@@ -117,9 +149,11 @@ export class ByteWriter {
   }
 
   private grow(needed: number): void {
-    const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.buf.length * 2));
+    const grown = takeBytes(this.heap, Math.max(needed, this.buf.length * 2));
     this.buf.copy(grown, 0, 0, this.length);
+    giveBytes(this.heap, this.buf);
     this.buf = grown;
+    this.base = this.heap?.offsetOf(grown) ?? -1;
   }
 }
 

@@ -3,6 +3,7 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { MAX_SKIP_EXAMPLES, QueryProber, type OutputPart, type ProbeOutput, type ProbeSetup } from '../probe/probeQueries';
 import { getHeapStatistics } from 'v8';
 import { garbageCollector } from '../join/peakMemory';
+import { giveBytes, takeBytes, type ByteHeap } from '../memory/byteHeap';
 import { reuseOutputBuffers } from '../output/byteWriter';
 import { nextLineStart } from '../scan/scanRecords';
 import type { ChunkTask, ProbeTask, ProbeTaskResult, RangeTask } from './tasks';
@@ -36,7 +37,7 @@ function probeChunk(prober: QueryProber, task: ChunkTask): ProbeTaskResult {
 function probeRange(prober: QueryProber, task: RangeTask): ProbeTaskResult {
   const fd = fileDescriptor(task.path);
   let base = task.knownStart ?? Math.max(0, task.start - 1);
-  let buf = readAt(fd, base, Math.min(task.end + TAIL_BYTES, task.fileSize) - base);
+  let buf = readAt(prober.heap, fd, base, Math.min(task.end + TAIL_BYTES, task.fileSize) - base);
   const firstStart = task.knownStart ?? (task.start === 0 ? 0 : base + nextLineStart(buf, task.start - base, buf.length));
   let result: ProbeTaskResult = {
     records: 0, next: firstStart, line: 1, matched: { rows: 0 }, unmatched: { rows: 0 }, reasons: [0, 0, 0, 0], skipped: { count: 0, examples: [] }, firstStart, linesConsumed: 0,
@@ -54,11 +55,14 @@ function probeRange(prober: QueryProber, task: RangeTask): ProbeTaskResult {
     const room = Math.max(2 * (buf.length - out.next), TAIL_BYTES);
     base = result.next;
     requested = Math.min(room, task.fileSize - base);
-    buf = readAt(fd, base, requested);
+    buf = readAt(prober.heap, fd, base, requested);
     from = 0;
   }
   // A record far longer than a range grew the buffer: do not keep that size for every later task.
-  if (readBuffer.length > 2 * (task.end - task.start + TAIL_BYTES)) readBuffer = Buffer.allocUnsafeSlow(0);
+  if (readBuffer.length > 2 * (task.end - task.start + TAIL_BYTES)) {
+    giveBytes(prober.heap, readBuffer);
+    readBuffer = Buffer.allocUnsafeSlow(0);
+  }
   return result;
 }
 
@@ -115,14 +119,18 @@ function fileDescriptor(path: string): number {
  * One read buffer per worker, reused by every task. A fresh buffer per task (a range) outlives many
  * of the worker's young-generation collections while the task runs, so it is promoted and only
  * freed by a full collection: a worker used to hold tens of MB of dead read buffers, and the
- * malloc arena they came from stayed that large.
+ * malloc arena they came from stayed that large. It is a region of the prober's heap, so that
+ * output rows copy its bytes natively.
  */
-let readBuffer = Buffer.allocUnsafeSlow(0);
+let readBuffer: Buffer = Buffer.allocUnsafeSlow(0);
 
 /** Bytes at position of fd, in the worker's read buffer: valid until the next readAt. */
-function readAt(fd: number, position: number, length: number): Buffer {
+function readAt(heap: ByteHeap | undefined, fd: number, position: number, length: number): Buffer {
   length = Math.max(0, length);
-  if (readBuffer.length < length) readBuffer = Buffer.allocUnsafeSlow(length);
+  if (readBuffer.length < length) {
+    giveBytes(heap, readBuffer);
+    readBuffer = takeBytes(heap, length);
+  }
   const buf = readBuffer.subarray(0, length);
   let done = 0;
   while (done < length) {

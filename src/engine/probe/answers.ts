@@ -3,6 +3,7 @@
  * or values), and the bounded two-generation caches that hold them (CsvAnswers for CSV output,
  * RecentMap of Answers for the others).
  */
+import { giveBytes, takeBytes, type ByteHeap } from '../memory/byteHeap';
 import { csvField, type RowFormat } from '../output/rowFormat';
 import { MAX_NUMBER_BYTES, writeNumber } from '../values/formatNumber';
 import { stateById } from '../values/states';
@@ -49,6 +50,8 @@ export class Answer {
     public tail: Uint8Array | string | (string | number | null)[],
     public start = 0,
     public end = 0,
+    /** Where a CSV tail's bytes lie in the prober's ByteHeap, or -1 when they are not in it. */
+    public base = -1,
   ) {}
 }
 
@@ -79,11 +82,12 @@ export class CsvAnswers {
   /** Room for the longest tail of `width` medians (numbers can be long: see MAX_NUMBER_BYTES). */
   private readonly longest: number;
 
-  constructor(limit: number, width: number) {
+  /** heap: where the arenas live, so that tails are copied to the output natively (ByteWriter). */
+  constructor(limit: number, width: number, heap?: ByteHeap) {
     const entries = Math.max(1, limit >> 1);
     this.longest = MAX_STATE_BYTES + (2 + width) * (1 + MAX_NUMBER_BYTES) + 1;
-    this.young = new TailTable(entries, this.longest);
-    this.old = new TailTable(entries, this.longest);
+    this.young = new TailTable(entries, this.longest, heap);
+    this.old = new TailTable(entries, this.longest, heap);
   }
 
   /** The answer kept for `key` (an old one moves to the young generation), or undefined. */
@@ -110,6 +114,7 @@ export class CsvAnswers {
     if (start < 0) return NO_WAGE_ROWS;
     const hit = this.hit;
     hit.tail = table.arena;
+    hit.base = table.arenaBase;
     hit.start = start;
     hit.end = table.slots[3 * slot + 2];
     return hit;
@@ -133,6 +138,7 @@ export class CsvAnswers {
     table.add(key, start, at);
     const hit = this.hit;
     hit.tail = arena;
+    hit.base = table.arenaBase;
     hit.start = start;
     hit.end = at;
     return hit;
@@ -166,6 +172,8 @@ class TailTable {
   /** Per slot, three int32: key + 1, tail start (-1: no wage rows), tail end. */
   readonly slots: Int32Array;
   arena: Uint8Array;
+  /** Where the arena lies in the heap, or -1. */
+  arenaBase: number;
   used = 0;
   private count = 0;
   private readonly mask: number;
@@ -175,6 +183,7 @@ class TailTable {
   constructor(
     private readonly entries: number,
     longest: number,
+    private readonly heap: ByteHeap | undefined,
   ) {
     // At most half the slots taken: a miss probes about two.
     const slots = 1 << Math.max(4, 32 - Math.clz32(2 * entries - 1));
@@ -182,7 +191,8 @@ class TailTable {
     this.mask = slots - 1;
     this.shift = Math.clz32(this.mask);
     // Grown as tails arrive, up to what `entries` average tails take.
-    this.arena = new Uint8Array(Math.max(2 * longest, Math.min(64 * 1024, entries * AVERAGE_TAIL_BYTES)));
+    this.arena = takeBytes(heap, Math.max(2 * longest, Math.min(64 * 1024, entries * AVERAGE_TAIL_BYTES)));
+    this.arenaBase = heap?.offsetOf(this.arena) ?? -1;
   }
 
   find(key: number): number {
@@ -199,9 +209,11 @@ class TailTable {
     if (this.count >= this.entries) return false;
     if (this.used + bytes <= this.arena.length) return true;
     if (this.arena.length >= this.entries * AVERAGE_TAIL_BYTES) return false;
-    const grown = new Uint8Array(Math.max(2 * this.arena.length, this.used + bytes));
+    const grown = takeBytes(this.heap, Math.max(2 * this.arena.length, this.used + bytes));
     grown.set(this.arena.subarray(0, this.used));
+    giveBytes(this.heap, this.arena);
     this.arena = grown;
+    this.arenaBase = this.heap?.offsetOf(grown) ?? -1;
     return true;
   }
 

@@ -2,6 +2,7 @@ import type { TitlePaths } from '../build/buildTitleIndex';
 import type { WageIndex } from '../build/buildWageIndex';
 import { titleKey, trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
+import { ByteHeap, ConstantArena } from '../memory/byteHeap';
 import { ByteWriter } from '../output/byteWriter';
 import { neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import { ByteTable, KeyFilter, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
@@ -118,8 +119,14 @@ export class QueryProber {
   private readonly computer: MatchComputer;
   private readonly cursor = new FieldCursor();
   private readonly row = new QueryRow();
-  private readonly matchedText = new ByteWriter();
-  private readonly unmatchedText = new ByteWriter();
+  /**
+   * Where the query bytes (when the caller reads them into it: see the worker), the answers'
+   * tails and the output rows live, so that each piece of a row is one native copy.
+   */
+  readonly heap = ByteHeap.create();
+  private readonly matchedText = new ByteWriter(this.heap);
+  private readonly unmatchedText = new ByteWriter(this.heap);
+  private readonly unmatchedTails = new UnmatchedTails(this.heap);
   private readonly columns: string[];
 
   constructor(private readonly setup: ProbeSetup) {
@@ -130,13 +137,14 @@ export class QueryProber {
   }
 
   probe(buf: Uint8Array, from: number, to: number, final: boolean, stopAt: number, firstLine: number, request: ProbeRequest): ProbeOutput {
-    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys, request.guardFormulas.matched, this.matchedText);
-    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys, request.guardFormulas.unmatched, this.unmatchedText);
+    const matched = new PartBuilder(request.formats.matched, this.columns, request.withPairKeys, request.guardFormulas.matched, this.matchedText, this.unmatchedTails);
+    const unmatched = new PartBuilder(request.formats.unmatched, UNMATCHED_COLUMNS, request.withPairKeys, request.guardFormulas.unmatched, this.unmatchedText, this.unmatchedTails);
     const reasons = [0, 0, 0, 0];
     const [titleCol, locationCol] = request.columns;
     const needed = Math.max(titleCol, locationCol) + 1;
     const lower = this.setup.caseInsensitive;
     const row = this.row;
+    row.base = this.heap?.offsetOf(buf) ?? -1;
     row.titleCol = titleCol;
     row.locationCol = locationCol;
     let tooFew: ProbeOutput['error'];
@@ -233,7 +241,7 @@ export class QueryProber {
     const key = list * this.setup.wages.stateCount + stateId;
     const limit = this.setup.answerCacheLimit;
     if (format === 'csv') {
-      const answers = (this.csvAnswers ??= new CsvAnswers(limit ?? CSV_ANSWER_CACHE_LIMIT, this.setup.wages.values.length));
+      const answers = (this.csvAnswers ??= new CsvAnswers(limit ?? CSV_ANSWER_CACHE_LIMIT, this.setup.wages.values.length, this.heap));
       const kept = answers.get(key);
       if (kept !== undefined) return kept;
       const { nRows, nCodes, medians } = this.computer.compute(list, stateId);
@@ -258,6 +266,8 @@ export class QueryProber {
  */
 class QueryRow {
   cur = new FieldCursor();
+  /** Where the record's buffer lies in the prober's heap, or -1. */
+  base = -1;
   titleCol = 0;
   locationCol = 0;
   readonly title = new FieldBytes();
@@ -285,6 +295,7 @@ class PartBuilder {
     withPairKeys: boolean,
     private readonly guardFormulas: boolean,
     private readonly text: ByteWriter,
+    private readonly unmatchedTails: UnmatchedTails,
   ) {
     text.reset();
     this.pairKeys = withPairKeys ? [] : undefined;
@@ -296,7 +307,8 @@ class PartBuilder {
     const tail = answer.tail;
     if (tail instanceof Uint8Array) {
       this.writeCsvFields(row);
-      this.text.writeBytes(tail, answer.start, answer.end);
+      if (answer.base >= 0) this.text.copyFromHeap(answer.base + answer.start, answer.end - answer.start);
+      else this.text.writeBytes(tail, answer.start, answer.end);
     } else if (typeof tail !== 'string') {
       this.addObject(ordinal, [row.titleText(), row.locationText(), ...tail]);
     } else if (this.format === 'tagged') {
@@ -313,8 +325,7 @@ class PartBuilder {
     this.pairKeys?.push(pairKey(row.titleText(), row.locationText()));
     if (this.format === 'csv') {
       this.writeCsvFields(row);
-      const tail = unmatchedCsvTail(stateId, reason);
-      this.text.writeBytes(tail, 0, tail.length);
+      this.unmatchedTails.write(this.text, stateId, reason);
       return;
     }
     const values = [row.titleText(), row.locationText(), stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]];
@@ -325,13 +336,20 @@ class PartBuilder {
 
   /**
    * "title,location": each field's own bytes when they are already what CSV needs, else its text.
-   * Most query rows hold the two as plain neighbours ("Chef,TX"): one copy of the bytes between.
+   * Most query rows hold the two as neighbours that need nothing done ("Chef,TX", or a location
+   * that the query file quotes just as CSV output must: "Chef,\"Austin, TX\"", its comma inside
+   * the quotes, no quotes or spaces): one copy of the bytes from the title to the location's end.
    */
   private writeCsvFields(row: QueryRow): void {
     const { title, location } = row;
     const buf = row.cur.buf;
-    if (((title.flags | location.flags) & (FieldFlag.Slow | FieldFlag.NeedsQuotes | FieldFlag.Formula)) === 0 && location.start === title.end + 1 && buf[title.end] === 0x2c) {
-      this.text.writeBytes(buf, title.start, location.end);
+    const plain = (title.flags | location.flags) & (FieldFlag.Slow | FieldFlag.NeedsQuotes | FieldFlag.Formula);
+    let end = -1;
+    if (plain === 0 && location.start === title.end + 1 && buf[title.end] === 0x2c) end = location.end;
+    else if (title.flags === 0 && location.flags === FieldFlag.NeedsQuotes && location.start === title.end + 2 && buf[title.end] === 0x2c && buf[title.end + 1] === 0x22 && buf[location.end] === 0x22) end = location.end + 1;
+    if (end >= 0) {
+      if (row.base >= 0) this.text.copyFromHeap(row.base + title.start, end - title.start);
+      else this.text.writeBytes(buf, title.start, end);
       return;
     }
     this.writeCsvField(row.cur, row.title, row.titleCol);
@@ -363,11 +381,32 @@ class PartBuilder {
   }
 }
 
-/** ",state,reason\n" per (state or none, reason), made once: unmatched rows are most rows. */
-const unmatchedTails: Uint8Array[] = [];
-function unmatchedCsvTail(stateId: number, reason: number): Uint8Array {
-  const key = (stateId + 1) * REASONS.length + reason;
-  return (unmatchedTails[key] ??= Buffer.from(',' + csvLine([stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]]), 'utf8'));
+/**
+ * ",state,reason\n" per (state or none, reason), made once per prober (unmatched rows are most
+ * rows), in the prober's heap when it has one.
+ */
+class UnmatchedTails {
+  private readonly tails: Uint8Array[] = [];
+  /** Per tail, where it lies in the heap, or -1. */
+  private readonly bases: number[] = [];
+  private readonly arena: ConstantArena;
+
+  constructor(private readonly heap: ByteHeap | undefined) {
+    this.arena = new ConstantArena(heap);
+  }
+
+  write(text: ByteWriter, stateId: number, reason: number): void {
+    const key = (stateId + 1) * REASONS.length + reason;
+    let tail = this.tails[key];
+    if (tail === undefined) {
+      tail = this.arena.keep(Buffer.from(',' + csvLine([stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]]), 'utf8'));
+      this.tails[key] = tail;
+      this.bases[key] = this.heap?.offsetOf(tail) ?? -1;
+    }
+    const base = this.bases[key];
+    if (base >= 0) text.copyFromHeap(base, tail.length);
+    else text.writeBytes(tail, 0, tail.length);
+  }
 }
 
 export function pairKey(title: string, location: string): string {
