@@ -17,9 +17,13 @@ export class ByteWriter {
   /** Where buf lies in the heap, or -1 when it is a plain Buffer. */
   private base: number;
 
+  /**
+   * In a heap the writer takes room for a large output up front: a region costs only the pages
+   * written, while growing would leave each outgrown region resident on the heap's free list.
+   */
   constructor(
     private readonly heap?: ByteHeap,
-    capacity = 64 * 1024,
+    capacity = heap ? 16 * 1024 * 1024 : 64 * 1024,
   ) {
     this.buf = takeBytes(heap, capacity);
     this.base = heap?.offsetOf(this.buf) ?? -1;

@@ -190,8 +190,10 @@ class TailTable {
     this.slots = new Int32Array(3 * slots);
     this.mask = slots - 1;
     this.shift = Math.clz32(this.mask);
-    // Grown as tails arrive, up to what `entries` average tails take.
-    this.arena = takeBytes(heap, Math.max(2 * longest, Math.min(64 * 1024, entries * AVERAGE_TAIL_BYTES)));
+    // Grown as tails arrive, up to what `entries` average tails take; in a heap, whose regions cost
+    // only the pages written, all of that at once (an outgrown region would stay resident).
+    const most = Math.max(2 * longest, entries * AVERAGE_TAIL_BYTES);
+    this.arena = takeBytes(heap, heap ? most : Math.max(2 * longest, Math.min(64 * 1024, entries * AVERAGE_TAIL_BYTES)));
     this.arenaBase = heap?.offsetOf(this.arena) ?? -1;
   }
 
