@@ -37,6 +37,7 @@ export class ByteHeap {
   private readonly free: number[][] = [];
 
   private constructor(
+    private readonly memory: object,
     buffer: ArrayBuffer,
     copy: (to: number, from: number, length: number) => void,
   ) {
@@ -57,7 +58,7 @@ export class ByteHeap {
       const pages = bytes / PAGE_BYTES;
       const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
       const instance = new WebAssembly.Instance(new WebAssembly.Module(COPY_MODULE), { heap: { memory } });
-      return new ByteHeap(memory.buffer, instance.exports.copy as ByteHeap['copy']);
+      return new ByteHeap(memory, memory.buffer, instance.exports.copy as ByteHeap['copy']);
     } catch (error) {
       // Reserving address space fails under a tight `ulimit -v`; the plain buffers do the same work.
       if (error instanceof RangeError) return undefined;
@@ -84,6 +85,11 @@ export class ByteHeap {
     const c = 31 - Math.clz32(region.byteLength);
     if (region.buffer !== this.buffer || region.byteLength !== 2 ** c || c < SMALLEST_CLASS) throw new Error('ByteHeap.give: not a region of this heap');
     this.free[c].push(region.byteOffset);
+  }
+
+  /** The exports of a module (bytes) that imports the heap's memory as "heap" "memory". */
+  instantiate(module: Uint8Array): Record<string, unknown> {
+    return new WebAssembly!.Instance(new WebAssembly!.Module(module), { heap: { memory: this.memory } }).exports;
   }
 
   /** Where bytes[0] lies in the heap, or -1 when `bytes` are not in it. */

@@ -8,7 +8,8 @@ import { neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATC
 import { ByteTable, KeyFilter, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
 import type { Dialect } from '../scan/dialect';
 import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
-import { FieldCursor, scanRecords, type ScanError } from '../scan/scanRecords';
+import { RecordKernel } from '../scan/recordKernel';
+import { FieldCursor, scanRecords, type ScanError, type ScanOptions, type ScanOutcome } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
@@ -124,6 +125,8 @@ export class QueryProber {
    * tails and the output rows live, so that each piece of a row is one native copy.
    */
   readonly heap = ByteHeap.create();
+  /** The query scan's fast lane, where the query bytes are in the heap. */
+  private readonly kernel = this.heap && new RecordKernel(this.heap);
   private readonly matchedText = new ByteWriter(this.heap);
   private readonly unmatchedText = new ByteWriter(this.heap);
   private readonly unmatchedTails = new UnmatchedTails(this.heap);
@@ -150,7 +153,25 @@ export class QueryProber {
     let tooFew: ProbeOutput['error'];
     let ordinalNext = 0;
     const skipped: SkippedRows = { count: 0, examples: [] };
-    const outcome = scanRecords(buf, { dialect: request.dialect, from, to, final, stopAt, firstLine }, this.cursor, (cur) => {
+    /** The row's output, once its title and location are read. */
+    const emit = (ordinal: number): void => {
+      const stateId = this.stateOf(row);
+      if (stateId < 0) {
+        reasons[0]++;
+        unmatched.addUnmatched(ordinal, row, -1, 0);
+        return;
+      }
+      const list = this.pathListOf(row, lower);
+      const answer = list === NOT_FOUND ? undefined : this.answer(list, stateId, request.formats.matched);
+      if (answer instanceof Answer) {
+        matched.addMatched(ordinal, row, answer);
+        return;
+      }
+      const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
+      reasons[reason]++;
+      unmatched.addUnmatched(ordinal, row, stateId, reason);
+    };
+    const onRecord = (cur: FieldCursor): boolean => {
       // Counted even when skipped, so ordinals stay positions in the query table.
       const ordinal = ordinalNext++;
       if (cur.count < needed) {
@@ -164,23 +185,44 @@ export class QueryProber {
       row.cur = cur;
       row.title.read(cur, titleCol, lower);
       row.location.read(cur, locationCol, false);
-      const stateId = this.stateOf(row);
-      if (stateId < 0) {
-        reasons[0]++;
-        unmatched.addUnmatched(ordinal, row, -1, 0);
-        return true;
-      }
-      const list = this.pathListOf(row, lower);
-      const answer = list === NOT_FOUND ? undefined : this.answer(list, stateId, request.formats.matched);
-      if (answer instanceof Answer) {
-        matched.addMatched(ordinal, row, answer);
-        return true;
-      }
-      const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
-      reasons[reason]++;
-      unmatched.addUnmatched(ordinal, row, stateId, reason);
+      emit(ordinal);
       return true;
-    });
+    };
+    const scan: ScanOptions = { dialect: request.dialect, from, to, final, stopAt, firstLine };
+    const kernel = this.kernel;
+    let outcome: ScanOutcome;
+    if (kernel === undefined || row.base < 0) {
+      outcome = scanRecords(buf, scan, this.cursor, onRecord);
+    } else {
+      // The kernel takes the plain records; each one it declines goes to scanRecords alone.
+      this.cursor.setSource(buf, request.dialect.quote);
+      row.cur = this.cursor;
+      let pos = from;
+      let line = firstLine;
+      let records = 0;
+      let error: ScanError | undefined;
+      while (pos < stopAt) {
+        const next = kernel.next(row.base, pos, to, request.dialect, titleCol, locationCol, lower, row.title, row.location);
+        if (next >= 0) {
+          emit(ordinalNext++);
+          records++;
+          line++;
+          pos = next;
+          continue;
+        }
+        scan.from = pos;
+        scan.stopAt = pos + 1;
+        scan.firstLine = line;
+        const one = scanRecords(buf, scan, this.cursor, onRecord);
+        records += one.records;
+        const stuck = one.next === pos; // the record runs past the bytes: the caller reads on
+        pos = one.next;
+        line = one.line;
+        error = one.error;
+        if (stuck || error !== undefined || tooFew !== undefined) break;
+      }
+      outcome = { next: pos, line, records, error };
+    }
     // The records delivered must be valid UTF-8: one native check over their bytes per call.
     const scannedEnd = tooFew ? tooFew.offset : outcome.next;
     const bad = firstInvalidUtf8(buf, from, scannedEnd);
@@ -262,7 +304,9 @@ export class QueryProber {
 
 /**
  * The query record being probed: its cursor, the two fields as bytes, and their trimmed text
- * when an output needs strings (made only then).
+ * when an output needs strings (made only then). The cursor's buffer is the record's, but its
+ * fields are the record's only when scanRecords delivered it (not the kernel): the text of a
+ * field comes from its bytes unless it is Slow, which only scanRecords' records can be.
  */
 class QueryRow {
   cur = new FieldCursor();
@@ -274,11 +318,15 @@ class QueryRow {
   readonly location = new FieldBytes();
 
   titleText(): string {
-    return trimText(this.cur.text(this.titleCol));
+    return this.textOf(this.title, this.titleCol);
   }
 
   locationText(): string {
-    return trimText(this.cur.text(this.locationCol));
+    return this.textOf(this.location, this.locationCol);
+  }
+
+  private textOf(field: FieldBytes, col: number): string {
+    return (field.flags & FieldFlag.Slow) !== 0 ? trimText(this.cur.text(col)) : this.cur.utf8(field.start, field.end);
   }
 }
 

@@ -58,6 +58,11 @@ export class FieldCursor {
     return this.escaped[i] === 1 ? s.replaceAll(this.doubled, this.single) : s;
   }
 
+  /** Bytes start .. end of buf decoded as UTF-8. */
+  utf8(start: number, end: number): string {
+    return (this.bytes() as unknown as FastSlices).utf8Slice(start, end);
+  }
+
   /** Field i decoded as latin1 (one char per byte): a cheap exact key for the raw bytes. */
   latin1(i: number): string {
     if (i >= this.count || i < 0) return '';

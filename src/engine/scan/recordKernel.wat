@@ -1,0 +1,193 @@
+;; The fast lane of the query scan (see recordKernel.ts): one plain record, its fields split, its
+;; title and location trimmed, hashed and flagged exactly as scanRecords + FieldBytes.read do.
+;; Anything else returns -1 and is left to them: an empty line, a lone CR, a line break inside
+;; quotes, a doubled quote, text after a closing quote, a record cut by the end of the bytes,
+;; too few fields, a non-ASCII byte at a field's edge, a non-ASCII letter under `lower`.
+;; Assembled by `npm run build:wasm` (wabt) into recordKernel.wasm.ts.
+(module
+  (import "heap" "memory" (memory 0))
+
+  ;; FieldBytes.read of the bytes s .. e: writes start, end, hash, flags at `at`; returns 1 when
+  ;; only the decoded text can tell (a non-ASCII edge, a non-ASCII byte under `lower`), else 0.
+  ;; byteTable's helpers (lowerWord, mixWord, finishHash) and FieldBytes' zero-byte test are
+  ;; written out in place: Node 20's V8 does not inline calls between WebAssembly functions, and a
+  ;; call per word cost more than the field's whole scan.
+  (func $field (param $s i32) (param $e i32) (param $lower i32) (param $at i32) (result i32)
+    (local $b i32) (local $w i32) (local $x i32) (local $low i32) (local $h i32) (local $k i32)
+    (local $tail i32) (local $shift i32) (local $marks i32) (local $high i32) (local $flags i32)
+    (local $length i32)
+    ;; trim the ASCII spaces that trimText removes: 0x20, 0x09..0x0d
+    (block $trimmed (loop $front
+      (br_if $trimmed (i32.ge_u (local.get $s) (local.get $e)))
+      (local.set $b (i32.load8_u (local.get $s)))
+      (br_if $trimmed (i32.eqz (i32.or (i32.eq (local.get $b) (i32.const 0x20))
+                                       (i32.lt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 5)))))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $front)))
+    (block $trimmed (loop $back
+      (br_if $trimmed (i32.ge_u (local.get $s) (local.get $e)))
+      (local.set $b (i32.load8_u (i32.sub (local.get $e) (i32.const 1))))
+      (br_if $trimmed (i32.eqz (i32.or (i32.eq (local.get $b) (i32.const 0x20))
+                                       (i32.lt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 5)))))
+      (local.set $e (i32.sub (local.get $e) (i32.const 1)))
+      (br $back)))
+    (if (i32.lt_u (local.get $s) (local.get $e)) (then
+      (local.set $b (i32.load8_u (local.get $s)))
+      (if (i32.or (i32.ge_u (local.get $b) (i32.const 0x80))
+                  (i32.ge_u (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 0x80)))
+        (then (return (i32.const 1))))
+      ;; = + - @ : a formula
+      (if (i32.or (i32.or (i32.eq (local.get $b) (i32.const 0x3d)) (i32.eq (local.get $b) (i32.const 0x2b)))
+                  (i32.or (i32.eq (local.get $b) (i32.const 0x2d)) (i32.eq (local.get $b) (i32.const 0x40))))
+        (then (local.set $flags (i32.const 4))))))
+    (i32.store (local.get $at) (local.get $s))
+    (i32.store offset=4 (local.get $at) (local.get $e))
+    (local.set $length (i32.sub (local.get $e) (local.get $s)))
+    (local.set $h (i32.const 0x2c8f3b1d))
+    (block $words (loop $word
+      (br_if $words (i32.gt_u (i32.add (local.get $s) (i32.const 4)) (local.get $e)))
+      (local.set $w (i32.load align=1 (local.get $s)))
+      ;; a comma, quote, LF or CR byte (CSV output must quote the field): (x - 0x01010101) & ~x
+      ;; has a high bit set where x has a zero byte, tested once at the end
+      (local.set $x (i32.xor (local.get $w) (i32.const 0x2c2c2c2c)))
+      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
+      (local.set $x (i32.xor (local.get $w) (i32.const 0x22222222)))
+      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
+      (local.set $x (i32.xor (local.get $w) (i32.const 0x0a0a0a0a)))
+      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
+      (local.set $x (i32.xor (local.get $w) (i32.const 0x0d0d0d0d)))
+      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
+      (if (local.get $lower) (then
+        (local.set $high (i32.or (local.get $high) (local.get $w)))
+        ;; lowerWord
+        (local.set $low (i32.and (local.get $w) (i32.const 0x7f7f7f7f)))
+        (local.set $w (i32.or (local.get $w)
+          (i32.shr_u
+            (i32.and
+              (i32.and (i32.add (local.get $low) (i32.const 0x3f3f3f3f))
+                       (i32.xor (i32.add (local.get $low) (i32.const 0x25252525)) (i32.const -1)))
+              (i32.and (i32.xor (local.get $w) (i32.const -1)) (i32.const 0x80808080)))
+            (i32.const 2))))))
+      ;; mixWord
+      (local.set $k (i32.mul (i32.rotl (i32.mul (local.get $w) (i32.const 0xcc9e2d51)) (i32.const 15)) (i32.const 0x1b873593)))
+      (local.set $h (i32.add (i32.mul (i32.rotl (i32.xor (local.get $h) (local.get $k)) (i32.const 13)) (i32.const 5)) (i32.const 0xe6546b64)))
+      (local.set $s (i32.add (local.get $s) (i32.const 4)))
+      (br $word)))
+    (block $bytes (loop $byte
+      (br_if $bytes (i32.ge_u (local.get $s) (local.get $e)))
+      (local.set $b (i32.load8_u (local.get $s)))
+      (if (i32.or (i32.or (i32.eq (local.get $b) (i32.const 0x2c)) (i32.eq (local.get $b) (i32.const 0x22)))
+                  (i32.or (i32.eq (local.get $b) (i32.const 0x0a)) (i32.eq (local.get $b) (i32.const 0x0d))))
+        (then (local.set $marks (i32.const 0x80))))
+      (if (local.get $lower) (then
+        (local.set $high (i32.or (local.get $high) (local.get $b)))
+        (if (i32.lt_u (i32.sub (local.get $b) (i32.const 0x41)) (i32.const 26))
+          (then (local.set $b (i32.or (local.get $b) (i32.const 0x20)))))))
+      (local.set $tail (i32.or (local.get $tail) (i32.shl (local.get $b) (local.get $shift))))
+      (local.set $shift (i32.add (local.get $shift) (i32.const 8)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $byte)))
+    (if (i32.and (local.get $high) (i32.const 0x80808080)) (then (return (i32.const 1))))
+    ;; finishHash
+    (if (i32.and (local.get $length) (i32.const 3)) (then
+      (local.set $k (i32.mul (local.get $tail) (i32.const 0xcc9e2d51)))
+      (local.set $h (i32.xor (local.get $h)
+        (i32.mul (i32.rotl (local.get $k) (i32.const 15)) (i32.const 0x1b873593))))))
+    (local.set $h (i32.xor (local.get $h) (local.get $length)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))) (i32.const 0x85ebca6b)))
+    (local.set $h (i32.mul (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 13))) (i32.const 0xc2b2ae35)))
+    (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
+    (i32.store offset=8 (local.get $at) (local.get $h))
+    (i32.store offset=12 (local.get $at)
+      (i32.or (local.get $flags) (select (i32.const 2) (i32.const 0) (i32.and (local.get $marks) (i32.const 0x80808080)))))
+    (i32.const 0))
+
+  ;; The record that starts at `pos` (bytes pos .. to are valid): writes at `out` its field count,
+  ;; then start, end, hash, flags of field titleCol and of field locationCol; returns the offset
+  ;; after its line terminator, or -1 for scanRecords to take it.
+  (func (export "record")
+    (param $pos i32) (param $to i32) (param $delimiter i32) (param $quote i32)
+    (param $titleCol i32) (param $locationCol i32) (param $lower i32) (param $out i32) (result i32)
+    (local $i i32) (local $b i32) (local $s i32) (local $e i32) (local $fields i32) (local $m i32)
+    (local $v v128) (local $delimiters v128) (local $quotes v128) (local $lfs v128) (local $crs v128)
+    (local.set $delimiters (i8x16.splat (local.get $delimiter)))
+    (local.set $quotes (i8x16.splat (local.get $quote)))
+    (local.set $lfs (i8x16.splat (i32.const 0x0a)))
+    (local.set $crs (i8x16.splat (i32.const 0x0d)))
+    (local.set $i (local.get $pos))
+    (if (i32.ge_u (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+    (local.set $b (i32.load8_u (local.get $i)))
+    (if (i32.or (i32.eq (local.get $b) (i32.const 0x0a)) (i32.eq (local.get $b) (i32.const 0x0d)))
+      (then (return (i32.const -1))))
+    (loop $next
+      (if (i32.ge_u (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+      (local.set $b (i32.load8_u (local.get $i)))
+      (if (i32.eq (local.get $b) (local.get $quote))
+        (then
+          ;; quoted: the content runs to the next quote
+          (local.set $s (i32.add (local.get $i) (i32.const 1)))
+          (local.set $e (local.get $s))
+          (block $closed (loop $inside
+            ;; 16 bytes at a time to the first quote, LF or CR (reading past `to` stays in the heap)
+            (if (i32.le_u (i32.add (local.get $e) (i32.const 16)) (local.get $to)) (then
+              (local.set $v (v128.load align=1 (local.get $e)))
+              (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $quotes))
+                (v128.or (i8x16.eq (local.get $v) (local.get $lfs)) (i8x16.eq (local.get $v) (local.get $crs))))))
+              (if (i32.eqz (local.get $m)) (then
+                (local.set $e (i32.add (local.get $e) (i32.const 16)))
+                (br $inside)))
+              (local.set $e (i32.add (local.get $e) (i32.ctz (local.get $m))))))
+            (if (i32.ge_u (local.get $e) (local.get $to)) (then (return (i32.const -1))))
+            (local.set $b (i32.load8_u (local.get $e)))
+            (br_if $closed (i32.eq (local.get $b) (local.get $quote)))
+            (if (i32.or (i32.eq (local.get $b) (i32.const 0x0a)) (i32.eq (local.get $b) (i32.const 0x0d)))
+              (then (return (i32.const -1))))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))
+            (br $inside)))
+          (local.set $i (i32.add (local.get $e) (i32.const 1)))
+          (if (i32.ge_u (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+          (local.set $b (i32.load8_u (local.get $i)))
+          ;; a doubled quote, or text after the closing quote
+          (if (i32.and (i32.ne (local.get $b) (local.get $delimiter))
+                       (i32.and (i32.ne (local.get $b) (i32.const 0x0a)) (i32.ne (local.get $b) (i32.const 0x0d))))
+            (then (return (i32.const -1)))))
+        (else
+          (local.set $s (local.get $i))
+          (block $ended (loop $plain
+            ;; 16 bytes at a time to the first delimiter, LF or CR
+            (if (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $to)) (then
+              (local.set $v (v128.load align=1 (local.get $i)))
+              (local.set $m (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (local.get $delimiters))
+                (v128.or (i8x16.eq (local.get $v) (local.get $lfs)) (i8x16.eq (local.get $v) (local.get $crs))))))
+              (if (i32.eqz (local.get $m)) (then
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $plain)))
+              (local.set $i (i32.add (local.get $i) (i32.ctz (local.get $m))))))
+            (if (i32.ge_u (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+            (local.set $b (i32.load8_u (local.get $i)))
+            (br_if $ended (i32.or (i32.eq (local.get $b) (local.get $delimiter))
+                                  (i32.or (i32.eq (local.get $b) (i32.const 0x0a)) (i32.eq (local.get $b) (i32.const 0x0d)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $plain)))
+          (local.set $e (local.get $i))))
+      ;; the field is s .. e; b, at i, ends it
+      (if (i32.eq (local.get $fields) (local.get $titleCol)) (then
+        (if (call $field (local.get $s) (local.get $e) (local.get $lower) (i32.add (local.get $out) (i32.const 4)))
+          (then (return (i32.const -1))))))
+      (if (i32.eq (local.get $fields) (local.get $locationCol)) (then
+        (if (call $field (local.get $s) (local.get $e) (i32.const 0) (i32.add (local.get $out) (i32.const 20)))
+          (then (return (i32.const -1))))))
+      (local.set $fields (i32.add (local.get $fields) (i32.const 1)))
+      (if (i32.eq (local.get $b) (local.get $delimiter)) (then
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+    ;; LF, or CR LF (a lone CR, or a CR at the end of the bytes, is scanRecords' to judge)
+    (if (i32.eq (local.get $b) (i32.const 0x0d)) (then
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (if (i32.ge_u (local.get $i) (local.get $to)) (then (return (i32.const -1))))
+      (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x0a)) (then (return (i32.const -1))))))
+    (if (i32.or (i32.ge_u (local.get $titleCol) (local.get $fields)) (i32.ge_u (local.get $locationCol) (local.get $fields)))
+      (then (return (i32.const -1))))
+    (i32.store (local.get $out) (local.get $fields))
+    (i32.add (local.get $i) (i32.const 1)))
+)
