@@ -9,7 +9,7 @@ import { ByteTable, KeyFilter, NOT_FOUND, hashBytes, type ByteTableData } from '
 import type { Dialect } from '../scan/dialect';
 import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import { RecordKernel } from '../scan/recordKernel';
-import { FieldCursor, scanRecords, type ScanError, type ScanOptions, type ScanOutcome } from '../scan/scanRecords';
+import { FieldCursor, scanRecords, type ScanError, type ScanOptions } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
 import { stateById } from '../values/states';
@@ -147,6 +147,7 @@ export class QueryProber {
     const needed = Math.max(titleCol, locationCol) + 1;
     const lower = this.setup.caseInsensitive;
     const row = this.row;
+    row.cur = this.cursor;
     row.base = this.heap?.offsetOf(buf) ?? -1;
     row.titleCol = titleCol;
     row.locationCol = locationCol;
@@ -182,7 +183,6 @@ export class QueryProber {
         tooFew = { kind: 'too_few_fields', offset: cur.recordStart, line: cur.line, field: cur.count };
         return false;
       }
-      row.cur = cur;
       row.title.read(cur, titleCol, lower);
       row.location.read(cur, locationCol, false);
       emit(ordinal);
@@ -190,39 +190,10 @@ export class QueryProber {
     };
     const scan: ScanOptions = { dialect: request.dialect, from, to, final, stopAt, firstLine };
     const kernel = this.kernel;
-    let outcome: ScanOutcome;
-    if (kernel === undefined || row.base < 0) {
-      outcome = scanRecords(buf, scan, this.cursor, onRecord);
-    } else {
-      // The kernel takes the plain records; each one it declines goes to scanRecords alone.
-      this.cursor.setSource(buf, request.dialect.quote);
-      row.cur = this.cursor;
-      let pos = from;
-      let line = firstLine;
-      let records = 0;
-      let error: ScanError | undefined;
-      while (pos < stopAt) {
-        const next = kernel.next(row.base, pos, to, request.dialect, titleCol, locationCol, lower, row.title, row.location);
-        if (next >= 0) {
-          emit(ordinalNext++);
-          records++;
-          line++;
-          pos = next;
-          continue;
-        }
-        scan.from = pos;
-        scan.stopAt = pos + 1;
-        scan.firstLine = line;
-        const one = scanRecords(buf, scan, this.cursor, onRecord);
-        records += one.records;
-        const stuck = one.next === pos; // the record runs past the bytes: the caller reads on
-        pos = one.next;
-        line = one.line;
-        error = one.error;
-        if (stuck || error !== undefined || tooFew !== undefined) break;
-      }
-      outcome = { next: pos, line, records, error };
-    }
+    const outcome =
+      kernel !== undefined && row.base >= 0
+        ? kernel.scan(buf, row.base, scan, this.cursor, request.columns, lower, row, () => emit(ordinalNext++), onRecord)
+        : scanRecords(buf, scan, this.cursor, onRecord);
     // The records delivered must be valid UTF-8: one native check over their bytes per call.
     const scannedEnd = tooFew ? tooFew.offset : outcome.next;
     const bad = firstInvalidUtf8(buf, from, scannedEnd);

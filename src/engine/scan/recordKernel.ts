@@ -2,6 +2,7 @@ import type { ByteHeap } from '../memory/byteHeap';
 import type { Dialect } from './dialect';
 import type { FieldBytes } from './fieldBytes';
 import { RECORD_KERNEL } from './recordKernel.wasm';
+import { scanRecords, type FieldCursor, type ScanOptions, type ScanOutcome } from './scanRecords';
 
 type RecordFunction = (pos: number, to: number, delimiter: number, quote: number, titleCol: number, locationCol: number, lower: number, out: number) => number;
 
@@ -25,6 +26,53 @@ export class RecordKernel {
     if (!region) throw new Error('RecordKernel: no room in the heap for its results');
     this.out = region.byteOffset;
     this.results = new Int32Array(heap.buffer, this.out, 9);
+  }
+
+  /**
+   * scanRecords over bytes that lie at heap offset `base`, the same records in the same order with
+   * the same outcome, the kernel taking the plain ones: for those, `fields` gets the title and
+   * location and onPlain is called; each record the kernel declines is scanRecords' (one call
+   * each, from its start), delivered to onRecord. `opts` is used for those calls.
+   */
+  scan(
+    buf: Uint8Array,
+    base: number,
+    opts: ScanOptions,
+    cursor: FieldCursor,
+    [titleCol, locationCol]: [number, number],
+    lower: boolean,
+    fields: { title: FieldBytes; location: FieldBytes },
+    onPlain: () => void,
+    onRecord: (cur: FieldCursor) => boolean,
+  ): ScanOutcome {
+    const { dialect, to } = opts;
+    const stopAt = opts.stopAt ?? to;
+    cursor.setSource(buf, dialect.quote);
+    let stopped = false;
+    const deliver = (cur: FieldCursor): boolean => (stopped = !onRecord(cur)) === false;
+    let pos = opts.from;
+    let line = opts.firstLine ?? 1;
+    let records = 0;
+    while (pos < stopAt) {
+      const next = this.next(base, pos, to, dialect, titleCol, locationCol, lower, fields.title, fields.location);
+      if (next >= 0) {
+        onPlain();
+        records++;
+        line++;
+        pos = next;
+        continue;
+      }
+      opts.from = pos;
+      opts.stopAt = pos + 1;
+      opts.firstLine = line;
+      const one = scanRecords(buf, opts, cursor, deliver);
+      records += one.records;
+      // A record that runs past the bytes is left (next = its start) for the caller to read on.
+      if (one.error !== undefined || stopped || one.next === pos) return { next: one.next, line: one.line, records, error: one.error };
+      pos = one.next;
+      line = one.line;
+    }
+    return { next: pos, line, records };
   }
 
   /**
