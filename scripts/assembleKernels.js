@@ -2,7 +2,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const KERNELS = ['src/engine/scan/recordKernel.wat'];
+const KERNELS = ['src/engine/memory/copyKernel.wat', 'src/engine/scan/recordKernel.wat'];
 
 /** For each kernel: the path of its .wasm.ts and the text it must hold. */
 async function assembleKernels(root = path.join(__dirname, '..')) {

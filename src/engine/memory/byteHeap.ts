@@ -1,4 +1,4 @@
-import { COPY_MODULE } from './copyModule';
+import { COPY_KERNEL } from './copyKernel.wasm';
 
 /** What this file uses of the WebAssembly global (which @types/node does not declare). */
 declare const WebAssembly:
@@ -29,21 +29,14 @@ const LARGEST_CLASS = 26;
  */
 export class ByteHeap {
   readonly buffer: ArrayBuffer;
-  /** The whole memory. */
-  readonly bytes: Buffer;
   /** Copies `length` bytes from offset `from` of the heap to offset `to` (overlap allowed). */
   readonly copy: (to: number, from: number, length: number) => void;
   private top = 0;
   private readonly free: number[][] = [];
 
-  private constructor(
-    private readonly memory: object,
-    buffer: ArrayBuffer,
-    copy: (to: number, from: number, length: number) => void,
-  ) {
-    this.buffer = buffer;
-    this.bytes = Buffer.from(buffer);
-    this.copy = copy;
+  private constructor(private readonly memory: { buffer: ArrayBuffer }) {
+    this.buffer = memory.buffer;
+    this.copy = this.instantiate(COPY_KERNEL).copy as ByteHeap['copy'];
     for (let c = 0; c <= LARGEST_CLASS; c++) this.free.push([]);
   }
 
@@ -56,9 +49,7 @@ export class ByteHeap {
     if (typeof WebAssembly === 'undefined' || process.env.SALARY_JOIN_WASM === 'off') return undefined;
     try {
       const pages = bytes / PAGE_BYTES;
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(COPY_MODULE), { heap: { memory } });
-      return new ByteHeap(memory, memory.buffer, instance.exports.copy as ByteHeap['copy']);
+      return new ByteHeap(new WebAssembly.Memory({ initial: pages, maximum: pages }));
     } catch (error) {
       // Reserving address space fails under a tight `ulimit -v`; the plain buffers do the same work.
       if (error instanceof RangeError) return undefined;

@@ -71,12 +71,19 @@ export class ByteWriter {
     this.length = at;
   }
 
-  /** Bytes start .. end of src, as they are (they must be UTF-8). */
-  writeBytes(src: Uint8Array, start: number, end: number): void {
+  /**
+   * Bytes start .. end of src, as they are (they must be UTF-8). srcBase: where src[0] lies in the
+   * writer's heap, when the caller knows the bytes are there (asking src.buffer costs more than
+   * the copy, so callers find out once per buffer, not per piece), else -1: then the copy is one
+   * native call when the writer's buffer is in the heap too.
+   */
+  writeBytes(src: Uint8Array, start: number, end: number, srcBase = -1): void {
     const length = end - start;
     if (this.length + length > this.buf.length) this.grow(this.length + length);
     // A loop beats a native copy for the short fields of an output row; a whole array needs no view.
-    if (start === 0 && end === src.length && length >= 32) {
+    if (srcBase >= 0 && this.base >= 0) {
+      this.heap!.copy(this.base + this.length, srcBase + start, length);
+    } else if (start === 0 && end === src.length && length >= 32) {
       this.buf.set(src, this.length);
     } else if (length < 256) {
       const buf = this.buf;
@@ -86,21 +93,6 @@ export class ByteWriter {
       this.buf.set(src.subarray(start, end), this.length);
     }
     this.length += length;
-  }
-
-  /**
-   * `length` bytes at offset `from` of the writer's heap (where the caller knows they are): one
-   * native copy when the writer's buffer is in the heap too. Asking whether bytes are in the heap
-   * (their .buffer) costs more than the copy, so callers find out once per buffer, not per piece.
-   */
-  copyFromHeap(from: number, length: number): void {
-    if (this.length + length > this.buf.length) this.grow(this.length + length);
-    if (this.base >= 0) {
-      this.heap!.copy(this.base + this.length, from, length);
-      this.length += length;
-    } else {
-      this.writeBytes(this.heap!.bytes, from, from + length);
-    }
   }
 
   /**

@@ -326,8 +326,7 @@ class PartBuilder {
     const tail = answer.tail;
     if (tail instanceof Uint8Array) {
       this.writeCsvFields(row);
-      if (answer.base >= 0) this.text.copyFromHeap(answer.base + answer.start, answer.end - answer.start);
-      else this.text.writeBytes(tail, answer.start, answer.end);
+      this.text.writeBytes(tail, answer.start, answer.end, answer.base);
     } else if (typeof tail !== 'string') {
       this.addObject(ordinal, [row.titleText(), row.locationText(), ...tail]);
     } else if (this.format === 'tagged') {
@@ -367,8 +366,7 @@ class PartBuilder {
     if (plain === 0 && location.start === title.end + 1 && buf[title.end] === 0x2c) end = location.end;
     else if (title.flags === 0 && location.flags === FieldFlag.NeedsQuotes && location.start === title.end + 2 && buf[title.end] === 0x2c && buf[title.end + 1] === 0x22 && buf[location.end] === 0x22) end = location.end + 1;
     if (end >= 0) {
-      if (row.base >= 0) this.text.copyFromHeap(row.base + title.start, end - title.start);
-      else this.text.writeBytes(buf, title.start, end);
+      this.text.writeBytes(buf, title.start, end, row.base);
       return;
     }
     this.writeCsvField(row.cur, row.title, row.titleCol);
@@ -422,9 +420,7 @@ class UnmatchedTails {
       this.tails[key] = tail;
       this.bases[key] = this.heap?.offsetOf(tail) ?? -1;
     }
-    const base = this.bases[key];
-    if (base >= 0) text.copyFromHeap(base, tail.length);
-    else text.writeBytes(tail, 0, tail.length);
+    text.writeBytes(tail, 0, tail.length, this.bases[key]);
   }
 }
 

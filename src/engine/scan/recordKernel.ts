@@ -16,7 +16,7 @@ type RecordFunction = (pos: number, to: number, delimiter: number, quote: number
  */
 export class RecordKernel {
   private readonly record: RecordFunction;
-  /** Heap offset of the kernel's results: count; title start, end, hash, flags; location's. */
+  /** Heap offset of the kernel's results: title start, end, hash, flags; then the location's. */
   private readonly out: number;
   private readonly results: Int32Array;
 
@@ -25,7 +25,7 @@ export class RecordKernel {
     const region = heap.take(64);
     if (!region) throw new Error('RecordKernel: no room in the heap for its results');
     this.out = region.byteOffset;
-    this.results = new Int32Array(heap.buffer, this.out, 9);
+    this.results = new Int32Array(heap.buffer, this.out, 8);
   }
 
   /**
@@ -84,14 +84,14 @@ export class RecordKernel {
     const next = this.record(base + pos, base + to, dialect.delimiter, dialect.quote, titleCol, locationCol, lower ? 1 : 0, this.out);
     if (next < 0) return -1;
     const r = this.results;
-    title.start = r[1] - base;
-    title.end = r[2] - base;
-    title.hash = r[3];
-    title.flags = r[4];
-    location.start = r[5] - base;
-    location.end = r[6] - base;
-    location.hash = r[7];
-    location.flags = r[8];
+    title.start = r[0] - base;
+    title.end = r[1] - base;
+    title.hash = r[2];
+    title.flags = r[3];
+    location.start = r[4] - base;
+    location.end = r[5] - base;
+    location.hash = r[6];
+    location.flags = r[7];
     return next - base;
   }
 }

@@ -102,9 +102,9 @@
       (i32.or (local.get $flags) (select (i32.const 2) (i32.const 0) (i32.and (local.get $marks) (i32.const 0x80808080)))))
     (i32.const 0))
 
-  ;; The record that starts at `pos` (bytes pos .. to are valid): writes at `out` its field count,
-  ;; then start, end, hash, flags of field titleCol and of field locationCol; returns the offset
-  ;; after its line terminator, or -1 for scanRecords to take it.
+  ;; The record that starts at `pos` (bytes pos .. to are valid): writes at `out` start, end, hash,
+  ;; flags of field titleCol, then of field locationCol; returns the offset after its line
+  ;; terminator, or -1 for scanRecords to take it.
   (func (export "record")
     (param $pos i32) (param $to i32) (param $delimiter i32) (param $quote i32)
     (param $titleCol i32) (param $locationCol i32) (param $lower i32) (param $out i32) (result i32)
@@ -172,10 +172,10 @@
           (local.set $e (local.get $i))))
       ;; the field is s .. e; b, at i, ends it
       (if (i32.eq (local.get $fields) (local.get $titleCol)) (then
-        (if (call $field (local.get $s) (local.get $e) (local.get $lower) (i32.add (local.get $out) (i32.const 4)))
+        (if (call $field (local.get $s) (local.get $e) (local.get $lower) (local.get $out))
           (then (return (i32.const -1))))))
       (if (i32.eq (local.get $fields) (local.get $locationCol)) (then
-        (if (call $field (local.get $s) (local.get $e) (i32.const 0) (i32.add (local.get $out) (i32.const 20)))
+        (if (call $field (local.get $s) (local.get $e) (i32.const 0) (i32.add (local.get $out) (i32.const 16)))
           (then (return (i32.const -1))))))
       (local.set $fields (i32.add (local.get $fields) (i32.const 1)))
       (if (i32.eq (local.get $b) (local.get $delimiter)) (then
@@ -188,6 +188,5 @@
       (if (i32.ne (i32.load8_u (local.get $i)) (i32.const 0x0a)) (then (return (i32.const -1))))))
     (if (i32.or (i32.ge_u (local.get $titleCol) (local.get $fields)) (i32.ge_u (local.get $locationCol) (local.get $fields)))
       (then (return (i32.const -1))))
-    (i32.store (local.get $out) (local.get $fields))
     (i32.add (local.get $i) (i32.const 1)))
 )
