@@ -67,10 +67,10 @@ function compareAll(text: string, dialect: Dialect, cols: [number, number], lowe
   return { taken, records };
 }
 
-/** Random records from pieces that hit every rule: quotes, doubled quotes, CR, LF, spaces, non-ASCII edges, formulas. */
+/** Random records from pieces that hit every rule: quotes, doubled quotes, CR, LF, spaces (Unicode ones too), non-ASCII edges, formulas. */
 function randomCsv(seed: number, records: number, delimiter: string): string {
   const next = seededInts(seed);
-  const pieces = ['Chef', 'cook', 'Austin', ' ', '  ', '\t', ',', delimiter, '"', '""', 'é', '\u00a0', 'Ωmega', '=', '+', '-', '@', 'TX', 'a', 'ZZ', '\r'];
+  const pieces = ['Chef', 'cook', 'Austin', ' ', '  ', '\t', ',', delimiter, '"', '""', 'é', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u200b', '\u0085', 'Ωmega', '=', '+', '-', '@', 'TX', 'a', 'ZZ', '\r'];
   const field = (): string => {
     const n = next(5);
     let text = '';
@@ -102,12 +102,21 @@ describe('RecordKernel: the WebAssembly fast lane of the query scan', () => {
   });
 
   test('declines what only scanRecords or the decoded text can judge', () => {
-    const declined = ['1,"Chef ""Big""",TX\n', '1,"Line\nBreak",TX\n', '1,Chef\rTX\n', '1,Chef,TX', '1,"Chef"x,TX\n', '1,Chef\u00a0,TX\n', '1,é,TX\n', '1,Chef\n', '1,Chef,TX\r'];
+    const declined = ['1,"Chef ""Big""",TX\n', '1,"Line\nBreak",TX\n', '1,Chef\rTX\n', '1,Chef,TX', '1,"Chef"x,TX\n', '1,Chef\n', '1,Chef,TX\r'];
     for (const text of declined) expect([text, compareAll(text, COMMA, [1, 2], false).taken]).toEqual([text, 0]);
     // An empty line is scanRecords' to skip; the record after it is the kernel's again.
     expect(compareAll('\n1,Chef,TX\n', COMMA, [1, 2], false)).toEqual({ taken: 1, records: 1 });
     expect(compareAll('1,Café,TX\n', COMMA, [1, 2], true).taken).toBe(0);
     expect(compareAll('1,CHEF Cook,TX\n', COMMA, [1, 2], true).taken).toBe(1);
+  });
+
+  test('takes fields with Unicode spaces at their edges, trimmed as trimText trims them, and non-ASCII letters there', () => {
+    const spaces = ['\u00a0', '\u1680', '\u2000', '\u2005', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
+    const text = spaces.map((s, i) => `${i},${s}Chef ${s}\u00a0,"${s}Austin, TX${s} "\n`).join('') + '20,é,Zürich\n21,Café\u00a0,\u00a0\u3000\n';
+    expect(compareAll(text, COMMA, [1, 2], false)).toEqual({ taken: spaces.length + 2, records: spaces.length + 2 });
+    // Near misses, left in the field: U+200B, U+180E, U+0085, U+00A1, U+2060, U+202A, U+2027, U+3001, U+FFFE.
+    const others = ['\u200b', '\u180e', '\u0085', '\u00a1', '\u2060', '\u202a', '\u2027', '\u3001', '\ufffe'];
+    expect(compareAll(others.map((s, i) => `${i},${s}Chef${s},TX\n`).join(''), COMMA, [1, 2], false)).toEqual({ taken: others.length, records: others.length });
   });
 
   test.each([

@@ -16,10 +16,11 @@ export const enum FieldFlag {
 
 /**
  * One query field seen as bytes: its trimmed extent in the cursor's buffer, the hash of those
- * bytes, and flags. The bytes are exactly the UTF-8 of the trimmed text (what trimText gives)
- * unless Slow is set: for a field with doubled quotes, one whose edge is a non-ASCII space (NBSP,
- * U+2000…), or, when matching case-insensitively, one with non-ASCII letters (whose lower case
- * only the string knows). A Slow field's start, end and hash mean nothing.
+ * bytes, and flags. The bytes are exactly the UTF-8 of the trimmed text (what trimText gives:
+ * ASCII spaces and the Unicode ones, NBSP, U+2000…, trimmed from the bytes too) unless Slow is
+ * set: for a field with doubled quotes or, when matching case-insensitively, one with non-ASCII
+ * letters (whose lower case only the string knows). A Slow field's start, end and hash mean
+ * nothing.
  */
 export class FieldBytes {
   start = 0;
@@ -37,17 +38,21 @@ export class FieldBytes {
     const buf = cur.buf;
     let start = cur.starts[i];
     let end = cur.ends[i];
-    while (start < end && isAsciiSpace(buf[start])) start++;
-    while (end > start && isAsciiSpace(buf[end - 1])) end--;
+    while (start < end) {
+      const n = spaceWidthAt(buf, start, end);
+      if (n === 0) break;
+      start += n;
+    }
+    while (end > start) {
+      const n = spaceWidthBefore(buf, start, end);
+      if (n === 0) break;
+      end -= n;
+    }
     this.start = start;
     this.end = end;
     let flags = 0;
     if (start < end) {
       const first = buf[start];
-      if ((first >= 0x80 && isSpace(codePointAt(buf, start))) || (buf[end - 1] >= 0x80 && isSpace(codePointAt(buf, lastCodePointStart(buf, start, end))))) {
-        this.flags = FieldFlag.Slow;
-        return;
-      }
       if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) flags |= FieldFlag.Formula;
     }
     // Hashing (as hashBytes) and the checks for quoting and case in one pass, a word at a time:
@@ -93,26 +98,36 @@ function zeroByte(w: number): number {
   return (w - 0x01010101) & ~w & 0x80808080;
 }
 
-function isAsciiSpace(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
-}
-
-/** The spaces beyond ASCII that JavaScript's \s (and so trimText) removes. */
-function isSpace(cp: number): boolean {
-  return cp === 0xa0 || cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000 || cp === 0xfeff;
-}
-
-/** The code point whose UTF-8 starts at i (valid UTF-8 assumed; the probe checks it). */
-function codePointAt(buf: Uint8Array, i: number): number {
+/**
+ * The width in bytes of the space trimText removes that starts at i (i < end) and ends by `end`,
+ * or 0: an ASCII space (0x20, 0x09..0x0d: 1), NBSP (C2 A0: 2), or U+1680, U+2000..U+200A,
+ * U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF (3) — JavaScript's \s beyond ASCII.
+ */
+export function spaceWidthAt(buf: Uint8Array, i: number, end: number): number {
   const b = buf[i];
-  if (b < 0x80) return b;
-  if (b < 0xe0) return ((b & 0x1f) << 6) | (buf[i + 1] & 0x3f);
-  if (b < 0xf0) return ((b & 0x0f) << 12) | ((buf[i + 1] & 0x3f) << 6) | (buf[i + 2] & 0x3f);
-  return 0x10000; // four bytes: beyond every space
+  if (b < 0x80) return b === 0x20 || (b >= 0x09 && b <= 0x0d) ? 1 : 0;
+  if (b === 0xc2) return i + 2 <= end && buf[i + 1] === 0xa0 ? 2 : 0;
+  if (i + 3 > end) return 0;
+  const c = (buf[i + 1] << 8) | buf[i + 2];
+  switch (b) {
+    case 0xe1:
+      return c === 0x9a80 ? 3 : 0;
+    case 0xe2:
+      return (c >= 0x8080 && c <= 0x808a) || c === 0x80a8 || c === 0x80a9 || c === 0x80af || c === 0x819f ? 3 : 0;
+    case 0xe3:
+      return c === 0x8080 ? 3 : 0;
+    case 0xef:
+      return c === 0xbbbf ? 3 : 0;
+    default:
+      return 0;
+  }
 }
 
-function lastCodePointStart(buf: Uint8Array, start: number, end: number): number {
-  let i = end - 1;
-  while (i > start && (buf[i] & 0xc0) === 0x80 && end - i < 4) i--;
-  return i;
+/** The width of the space trimText removes that ends at `end` (start < end) and begins at or after start, or 0. */
+function spaceWidthBefore(buf: Uint8Array, start: number, end: number): number {
+  if (buf[end - 1] < 0x80) return spaceWidthAt(buf, end - 1, end);
+  // A space's lead byte (C2, E1..EF) is never a continuation byte: no need to decode backwards.
+  if (end - start >= 2 && spaceWidthAt(buf, end - 2, end) === 2) return 2;
+  if (end - start >= 3 && spaceWidthAt(buf, end - 3, end) === 3) return 3;
+  return 0;
 }

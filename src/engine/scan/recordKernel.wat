@@ -2,40 +2,74 @@
 ;; title and location trimmed, hashed and flagged exactly as scanRecords + FieldBytes.read do.
 ;; Anything else returns -1 and is left to them: an empty line, a lone CR, a line break inside
 ;; quotes, a doubled quote, text after a closing quote, a record cut by the end of the bytes,
-;; too few fields, a non-ASCII byte at a field's edge, a non-ASCII letter under `lower`.
+;; too few fields, a non-ASCII letter under `lower`.
 ;; Assembled by `npm run build:wasm` (wabt) into recordKernel.wasm.ts.
 (module
   (import "heap" "memory" (memory 0))
 
+  ;; The width of the non-ASCII space trimText removes that starts at i and ends by e, or 0: 2 for
+  ;; NBSP (C2 A0), 3 for U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF
+  ;; (fieldBytes.ts' spaceWidthAt). Called only for a byte >= 0x80 at a field's edge.
+  (func $wideSpace (param $i i32) (param $e i32) (result i32)
+    (local $b i32) (local $c i32)
+    (local.set $b (i32.load8_u (local.get $i)))
+    (if (i32.eq (local.get $b) (i32.const 0xc2)) (then
+      (if (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $e)) (then (return (i32.const 0))))
+      (return (select (i32.const 2) (i32.const 0) (i32.eq (i32.load8_u offset=1 (local.get $i)) (i32.const 0xa0))))))
+    (if (i32.gt_u (i32.add (local.get $i) (i32.const 3)) (local.get $e)) (then (return (i32.const 0))))
+    ;; the two bytes after the lead byte, as one number: E2 80 AF -> 0x80af
+    (local.set $c (i32.or (i32.shl (i32.load8_u offset=1 (local.get $i)) (i32.const 8))
+                          (i32.load8_u offset=2 (local.get $i))))
+    (if (i32.eq (local.get $b) (i32.const 0xe1)) (then
+      (return (select (i32.const 3) (i32.const 0) (i32.eq (local.get $c) (i32.const 0x9a80))))))
+    (if (i32.eq (local.get $b) (i32.const 0xe2)) (then
+      (return (select (i32.const 3) (i32.const 0)
+        (i32.or (i32.or (i32.le_u (i32.sub (local.get $c) (i32.const 0x8080)) (i32.const 10))
+                        (i32.le_u (i32.sub (local.get $c) (i32.const 0x80a8)) (i32.const 1)))
+                (i32.or (i32.eq (local.get $c) (i32.const 0x80af)) (i32.eq (local.get $c) (i32.const 0x819f))))))))
+    (if (i32.eq (local.get $b) (i32.const 0xe3)) (then
+      (return (select (i32.const 3) (i32.const 0) (i32.eq (local.get $c) (i32.const 0x8080))))))
+    (if (i32.eq (local.get $b) (i32.const 0xef)) (then
+      (return (select (i32.const 3) (i32.const 0) (i32.eq (local.get $c) (i32.const 0xbbbf))))))
+    (i32.const 0))
+
   ;; FieldBytes.read of the bytes s .. e: writes start, end, hash, flags at `at`; returns 1 when
-  ;; only the decoded text can tell (a non-ASCII edge, a non-ASCII byte under `lower`), else 0.
+  ;; only the decoded text can tell (a non-ASCII byte under `lower`), else 0.
   ;; byteTable's helpers (lowerWord, mixWord, finishHash) and FieldBytes' zero-byte test are
   ;; written out in place: Node 20's V8 does not inline calls between WebAssembly functions, and a
   ;; call per word cost more than the field's whole scan.
   (func $field (param $s i32) (param $e i32) (param $lower i32) (param $at i32) (result i32)
     (local $b i32) (local $w i32) (local $x i32) (local $low i32) (local $h i32) (local $k i32)
     (local $tail i32) (local $shift i32) (local $marks i32) (local $high i32) (local $flags i32)
-    (local $length i32)
-    ;; trim the ASCII spaces that trimText removes: 0x20, 0x09..0x0d
+    (local $length i32) (local $n i32)
+    ;; trim the spaces that trimText removes: 0x20, 0x09..0x0d, and the wide ones ($wideSpace)
     (block $trimmed (loop $front
       (br_if $trimmed (i32.ge_u (local.get $s) (local.get $e)))
       (local.set $b (i32.load8_u (local.get $s)))
-      (br_if $trimmed (i32.eqz (i32.or (i32.eq (local.get $b) (i32.const 0x20))
-                                       (i32.lt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 5)))))
-      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (if (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.lt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 5)))
+        (then (local.set $s (i32.add (local.get $s) (i32.const 1))) (br $front)))
+      (br_if $trimmed (i32.lt_u (local.get $b) (i32.const 0x80)))
+      (local.set $n (call $wideSpace (local.get $s) (local.get $e)))
+      (br_if $trimmed (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
       (br $front)))
     (block $trimmed (loop $back
       (br_if $trimmed (i32.ge_u (local.get $s) (local.get $e)))
       (local.set $b (i32.load8_u (i32.sub (local.get $e) (i32.const 1))))
-      (br_if $trimmed (i32.eqz (i32.or (i32.eq (local.get $b) (i32.const 0x20))
-                                       (i32.lt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 5)))))
-      (local.set $e (i32.sub (local.get $e) (i32.const 1)))
+      (if (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.lt_u (i32.sub (local.get $b) (i32.const 0x09)) (i32.const 5)))
+        (then (local.set $e (i32.sub (local.get $e) (i32.const 1))) (br $back)))
+      (br_if $trimmed (i32.lt_u (local.get $b) (i32.const 0x80)))
+      ;; a space's lead byte is never a continuation byte: try 2 bytes back, then 3
+      (if (i32.ge_u (i32.sub (local.get $e) (local.get $s)) (i32.const 2)) (then
+        (if (i32.eq (call $wideSpace (i32.sub (local.get $e) (i32.const 2)) (local.get $e)) (i32.const 2)) (then
+          (local.set $e (i32.sub (local.get $e) (i32.const 2)))
+          (br $back)))))
+      (br_if $trimmed (i32.lt_u (i32.sub (local.get $e) (local.get $s)) (i32.const 3)))
+      (br_if $trimmed (i32.ne (call $wideSpace (i32.sub (local.get $e) (i32.const 3)) (local.get $e)) (i32.const 3)))
+      (local.set $e (i32.sub (local.get $e) (i32.const 3)))
       (br $back)))
     (if (i32.lt_u (local.get $s) (local.get $e)) (then
       (local.set $b (i32.load8_u (local.get $s)))
-      (if (i32.or (i32.ge_u (local.get $b) (i32.const 0x80))
-                  (i32.ge_u (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 0x80)))
-        (then (return (i32.const 1))))
       ;; = + - @ : a formula
       (if (i32.or (i32.or (i32.eq (local.get $b) (i32.const 0x3d)) (i32.eq (local.get $b) (i32.const 0x2b)))
                   (i32.or (i32.eq (local.get $b) (i32.const 0x2d)) (i32.eq (local.get $b) (i32.const 0x40))))
