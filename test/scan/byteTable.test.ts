@@ -42,6 +42,21 @@ describe('ByteTable: byte strings to values', () => {
     expect(find(table, 'gh')).toBe(10);
   });
 
+  test('append grows the table as needed, the entries and the key bytes each only when full', () => {
+    const short = ByteTable.create(16, 1024, false);
+    for (let i = 0; i < 1000; i++) short.append(bytes(`${i}`), 0, `${i}`.length, hashBytes(bytes(`${i}`), 0, `${i}`.length, false), i);
+    const long = ByteTable.create(16, 1024, false);
+    const longKey = (i: number) => `${i}:${'x'.repeat(2000)}`;
+    for (let i = 0; i < 10; i++) long.append(bytes(longKey(i)), 0, longKey(i).length, hashBytes(bytes(longKey(i)), 0, longKey(i).length, false), i);
+    expect(Array.from({ length: 1000 }, (_, i) => find(short, `${i}`))).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Array.from({ length: 10 }, (_, i) => find(long, longKey(i)))).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    // 2,890 key bytes in a table that doubled its entries six times: its bytes doubled twice.
+    expect(short.data.bytes.length).toBe(4096);
+    // 20,000 key bytes, ten entries: the bytes grew, the entries did not.
+    expect(long.data.entries.length).toBe(3 * 16);
+    expect(long.data.bytes.length).toBeLessThan(2 * 20_100);
+  });
+
   test('equal hashes of different keys are told apart by their bytes', () => {
     const table = ByteTable.create(4, 64, false);
     const key = (s: string) => bytes(s);

@@ -138,7 +138,13 @@ export class ByteTable {
    * built, not caches). Returns the key's entry number, in the order keys were added.
    */
   append(buf: Uint8Array, start: number, end: number, hash: number, value: number, lower = false): number {
-    while (!this.add(buf, start, end, hash, value, lower)) this.resize(2 * this.capacity, Math.max(2 * this.data.bytes.length, this.data.count[1] + (end - start)));
+    while (!this.add(buf, start, end, hash, value, lower)) {
+      // Only what is full doubles: when the bytes doubled with every doubling of the entries, the
+      // title table's 4 MB of key bytes went through buffers up to 16 MB, each one freed.
+      const { count, bytes } = this.data;
+      const needed = count[1] + (end - start);
+      this.resize(count[0] >= this.capacity ? 2 * this.capacity : this.capacity, needed > bytes.length ? Math.max(2 * bytes.length, needed) : bytes.length);
+    }
     return this.data.count[0] - 1;
   }
 
