@@ -103,7 +103,7 @@ function zeroByte(w: number): number {
  * or 0: an ASCII space (0x20, 0x09..0x0d: 1), NBSP (C2 A0: 2), or U+1680, U+2000..U+200A,
  * U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF (3) — JavaScript's \s beyond ASCII.
  */
-export function spaceWidthAt(buf: Uint8Array, i: number, end: number): number {
+function spaceWidthAt(buf: Uint8Array, i: number, end: number): number {
   const b = buf[i];
   if (b < 0x80) return b === 0x20 || (b >= 0x09 && b <= 0x0d) ? 1 : 0;
   if (b === 0xc2) return i + 2 <= end && buf[i + 1] === 0xa0 ? 2 : 0;
