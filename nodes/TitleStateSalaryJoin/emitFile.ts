@@ -10,9 +10,17 @@ const CSV = 'text/csv';
 
 /**
  * Output mode "file": the engine writes CSV files in the temp workspace (memory stays bounded),
- * which become one binary item per output, with the run's summary as its JSON.
+ * which become one binary item per output, with the run's summary as its JSON. A cancellation
+ * while n8n takes the files in stops the copy (and so the temp files go at once).
  */
-export function emitFile(ctx: IExecuteFunctions, inputs: JoinInputs, output: OutputParameters, batchSize: number, workspace: TempWorkspace): OutputEmitter {
+export function emitFile(
+	ctx: IExecuteFunctions,
+	inputs: JoinInputs,
+	output: OutputParameters,
+	batchSize: number,
+	workspace: TempWorkspace,
+	signal?: AbortSignal,
+): OutputEmitter {
 	const matchedPath = workspace.file('matched.csv');
 	const unmatchedPath = workspace.file('unmatched.csv');
 	return {
@@ -20,7 +28,7 @@ export function emitFile(ctx: IExecuteFunctions, inputs: JoinInputs, output: Out
 		finish: async (summary) => {
 			const fileItem = async (file: string, fileName: string, json: INodeExecutionData['json']): Promise<INodeExecutionData> => ({
 				json,
-				binary: { [output.binaryPropertyName]: await ctx.helpers.prepareBinaryData(createReadStream(file), fileName, CSV) },
+				binary: { [output.binaryPropertyName]: await ctx.helpers.prepareBinaryData(createReadStream(file, { signal }), fileName, CSV) },
 				pairedItem: inputs.allItems,
 			});
 			return [

@@ -14,7 +14,8 @@ export type TableOfFile = (file: string) => TableKey | 'queries' | undefined;
 export function toNodeError(ctx: IExecuteFunctions, error: unknown, workspace: TempWorkspace | undefined, tableOf: TableOfFile): ExecutionBaseError {
 	if (isN8nError(error)) return error;
 	const node = ctx.getNode();
-	if (error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError')) {
+	// By name: an AbortError may come from another realm than this one's Error (a DOMException, a stream's).
+	if (error instanceof CancelledError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError')) {
 		return new NodeOperationError(node, 'The join was cancelled', {
 			itemIndex: 0,
 			description: 'The execution was stopped before the join finished; its worker threads were stopped and no rows were output.',

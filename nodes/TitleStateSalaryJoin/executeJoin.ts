@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { runJoin } from '../../src/engine';
+import { CancelledError, runJoin } from '../../src/engine';
 import { cancelSignal } from './cancellation';
 import { emitBatches } from './emitBatches';
 import { emitFile } from './emitFile';
@@ -28,8 +28,10 @@ export async function executeJoin(this: IExecuteFunctions): Promise<INodeExecuti
 		if (params.indexCacheFolder !== undefined) assertWritableFolder(this, params.indexCacheFolder, 'Index Cache Folder');
 		workspace = await TempWorkspace.create();
 		inputs = await materializeInputs(this, params, items, workspace, signal);
-		const emitter = chooseEmitter(this, params, inputs, workspace);
+		const emitter = chooseEmitter(this, params, inputs, workspace, signal);
 		const summary = await runJoin(toJoinOptions(params, inputs, signal, progressLog(this)), emitter.sinks);
+		// Cancelled as the join ended: no output (n8n has given up on this execution).
+		if (signal?.aborted) throw new CancelledError();
 		this.logger.info(
 			`${this.getNode().name}: ${summary.queries.rows} queries → ${summary.matched} matched, ${summary.unmatched} unmatched in ${summary.wallMs} ms`,
 		);
@@ -46,12 +48,12 @@ export async function executeJoin(this: IExecuteFunctions): Promise<INodeExecuti
 	}
 }
 
-function chooseEmitter(ctx: IExecuteFunctions, params: JoinParameters, inputs: JoinInputs, workspace: TempWorkspace): OutputEmitter {
+function chooseEmitter(ctx: IExecuteFunctions, params: JoinParameters, inputs: JoinInputs, workspace: TempWorkspace, signal: AbortSignal | undefined): OutputEmitter {
 	switch (params.output.mode) {
 		case 'batches':
 			return emitBatches(inputs, params.batchSize);
 		case 'file':
-			return emitFile(ctx, inputs, params.output, params.batchSize, workspace);
+			return emitFile(ctx, inputs, params.output, params.batchSize, workspace, signal);
 		default:
 			return emitRows(inputs, params.batchSize);
 	}

@@ -1,9 +1,10 @@
 'use strict';
 // Writes a large query table for the cancellation run by repeating the data rows of a small one.
 // Usage: node make-big-queries.js <source.csv> <target.csv> <rows>
-// 20,000,000 rows of examples/data/queries.csv are about 500 MB and take over ten seconds to join
-// with 2 workers, far longer than the cancellation test's execution timeout (4,000,000 rows once
-// did, until the engine joined them in under 3 s).
+// 60,000,000 rows of examples/data/queries.csv are about 1.5 GB and take ~9 s to join with 2
+// workers, three times the cancellation test's execution timeout (4,000,000 rows once did, until
+// the engine joined them in under 3 s; then 20,000,000, until they too took ~3 s: the check then
+// saw a join that had ended, not one that was cut).
 const fs = require('fs');
 
 const [source, target, rowsText] = process.argv.slice(2);

@@ -102,7 +102,7 @@ if (!nodes.length || !(p.keywords || []).includes("n8n-community-node-package"))
 DATA="$WORK/data"; OUTDIR="$WORK/output"
 mkdir -p "$DATA" "$OUTDIR"
 cp "$ROOT"/examples/data/*.csv "$DATA/"
-BIG_ROWS="${TSSJ_N8N_BIG_ROWS:-20000000}"
+BIG_ROWS="${TSSJ_N8N_BIG_ROWS:-60000000}"
 node "$HERE/make-big-queries.js" "$DATA/queries.csv" "$DATA/queries-big.csv" "$BIG_ROWS" > /dev/null \
   || { fail setup "could not write the big query file"; finish; }
 CANCEL_TIMEOUT_S="${TSSJ_N8N_CANCEL_TIMEOUT_S:-3}"

@@ -50,6 +50,25 @@ test('cancelling mid-run stops the node, its worker threads and removes its temp
 	rmSync(tmp, { recursive: true });
 });
 
+test('cancelled as the join ends, before or while n8n takes in the output files: no output, the temp files go', async () => {
+	const controller = new AbortController();
+	const tmp = tempDir();
+	let copying = false;
+	// The summary log line comes after the join, before the output files are handed to n8n.
+	const onLog = (_level: string, message: string) => {
+		if (message.includes(' matched, ')) {
+			copying = true;
+			controller.abort();
+		}
+	};
+	const parameters = { ...DEMO_PARAMETERS, queryFilePath: bigQueries, outputMode: 'file' };
+	const run = withTmpDir(tmp, () => runNode({ parameters, signal: controller.signal, onLog }));
+	await expect(run).rejects.toMatchObject({ message: 'The join was cancelled' });
+	expect(copying).toBe(true);
+	expect(workspacesIn(tmp)).toEqual([]);
+	rmSync(tmp, { recursive: true });
+});
+
 test('an execution cancelled before the node starts runs no join', async () => {
 	const controller = new AbortController();
 	controller.abort();
