@@ -193,7 +193,7 @@ class TailTable {
     // Grown as tails arrive, up to what `entries` average tails take; in a heap, whose regions cost
     // only the pages written, all of that at once (an outgrown region would stay resident).
     const most = Math.max(2 * longest, entries * AVERAGE_TAIL_BYTES);
-    this.arena = takeBytes(heap, heap ? most : Math.max(2 * longest, Math.min(64 * 1024, entries * AVERAGE_TAIL_BYTES)));
+    this.arena = takeBytes(heap, heap ? most : Math.min(most, Math.max(2 * longest, 64 * 1024)));
     this.arenaBase = heap?.offsetOf(this.arena) ?? -1;
   }
 
