@@ -183,6 +183,19 @@ describe('medianOfSortedRuns', () => {
     }
   });
 
+  test('three to seven runs (walked, after skipping ahead): ties across runs, weights, exhausted runs, 3,000 cases', () => {
+    const next = seededInts(17);
+    for (let t = 0; t < 3000; t++) {
+      const m = 3 + next(5);
+      // Few distinct values: offers often end on the same value, and runs tie with each other.
+      const spread = t % 2 === 0 ? 3 : 1000;
+      const lists = Array.from({ length: m }, () => Array.from({ length: next(t % 3 === 0 ? 8 : 80) }, () => next(spread) / 2));
+      const weights = lists.map(() => 1 + (next(3) === 0 ? next(5) : 0));
+      const n = lists.reduce((s, l, i) => s + l.length * weights[i], 0);
+      expect(medianOfSortedRuns(runsOf(lists, weights, t % 7 === 0 ? VALUE_CHUNK_ROWS - next(200) : next(50)), new Float64Array(n))).toBe(expanded(lists, weights));
+    }
+  });
+
   test('two runs (their own walk): empty runs, ties and weights covering both middles, 3,000 cases', () => {
     const next = seededInts(5);
     for (let t = 0; t < 3000; t++) {
