@@ -1,3 +1,4 @@
+import { SharedBlocks } from '../memory/sharedBlocks';
 import { ByteTable, hashBytes, NOT_FOUND } from '../scan/byteTable';
 import { FieldBytes, FieldFlag } from '../scan/fieldBytes';
 import type { FieldCursor } from '../scan/scanRecords';
@@ -82,6 +83,9 @@ export class WageRowReader {
   /** Area bytes → state id + 1 (0: no state); areas are few, so this never fills in practice. */
   private readonly areaStates = ByteTable.create(4096, 256 * 1024, false);
   private readonly field = new FieldBytes();
+  /** Where the value chunks go (those of all but the last column sorted become the index's), and the rows' groups and invalid counts (dropped after the build). */
+  private readonly valueBlocks = new SharedBlocks();
+  private readonly rowBlocks = new SharedBlocks();
 
   constructor(
     codes: readonly string[],
@@ -120,7 +124,7 @@ export class WageRowReader {
         invalid++;
         value = Number.NaN;
       } else if (Math.fround(value) !== value && value === value && rows.columnChunks[c][0] instanceof Float32Array) {
-        rows.columnChunks[c] = rows.columnChunks[c].map((narrow) => widen(narrow));
+        rows.columnChunks[c] = rows.columnChunks[c].map((narrow) => widen(narrow, this.valueBlocks));
       }
       rows.columnChunks[c][chunk][offset] = value;
     }
@@ -156,15 +160,15 @@ export class WageRowReader {
   }
 
   private addChunk(): void {
-    this.rows.groupChunks.push(new Int32Array(new SharedArrayBuffer(CHUNK_ROWS * 4)));
-    this.rows.invalidChunks.push(new Uint8Array(new SharedArrayBuffer(CHUNK_ROWS)));
-    for (const chunks of this.rows.columnChunks) chunks.push(newChunk(chunks.length === 0 || chunks[0] instanceof Float32Array));
+    this.rows.groupChunks.push(this.rowBlocks.take(Int32Array, CHUNK_ROWS));
+    this.rows.invalidChunks.push(this.rowBlocks.take(Uint8Array, CHUNK_ROWS));
+    for (const chunks of this.rows.columnChunks) chunks.push(newChunk(chunks.length === 0 || chunks[0] instanceof Float32Array, this.valueBlocks));
   }
 }
 
 /** The same values in a chunk of doubles. */
-function widen(chunk: WageChunk): Float64Array {
-  const wide = newChunk(false) as Float64Array;
+function widen(chunk: WageChunk, blocks: SharedBlocks): Float64Array {
+  const wide = newChunk(false, blocks) as Float64Array;
   wide.set(chunk);
   return wide;
 }
@@ -272,10 +276,11 @@ export function sortColumns(plan: ColumnSortPlan, columns: number[]): SortedColu
   const values: WageChunk[][] = [];
   let nanCells = 0;
   let spare: WageChunk[] = [];
+  const blocks = new SharedBlocks();
   for (const c of columns) {
     // The chunks the previous column was read into, when they hold this column's kind of number.
     const reusable = spare.filter((chunk) => chunk instanceof Float32Array === narrow[c]);
-    const sorted = reusable.length >= chunkCount ? reusable.slice(0, chunkCount) : Array.from({ length: chunkCount }, () => newChunk(narrow[c]));
+    const sorted = reusable.length >= chunkCount ? reusable.slice(0, chunkCount) : Array.from({ length: chunkCount }, () => newChunk(narrow[c], blocks));
     nanCells += sortColumn(plan, c, sorted);
     values.push(sorted);
     spare = parts.flatMap((part) => part.columnChunks[c]);
@@ -331,8 +336,8 @@ export function groupMedians(index: Omit<WageIndex, 'groupMedians'>): Float64Arr
 }
 
 
-function newChunk(narrow: boolean): WageChunk {
-  return narrow ? new Float32Array(new SharedArrayBuffer(CHUNK_ROWS * 4)) : new Float64Array(new SharedArrayBuffer(CHUNK_ROWS * 8));
+function newChunk(narrow: boolean, blocks: SharedBlocks): WageChunk {
+  return narrow ? blocks.take(Float32Array, CHUNK_ROWS) : blocks.take(Float64Array, CHUNK_ROWS);
 }
 
 /** Sorts values from .. to of a chunked column ascending, NaN last (a typed array's own order). */
