@@ -1,5 +1,6 @@
 import { gzipSync } from 'zlib';
-import { inspectFile, isRangeScannable } from '../../src/engine/source/openText';
+import { readdirSync } from 'fs';
+import { inspectFile, isRangeScannable, utf8Chunks } from '../../src/engine/source/openText';
 import { readHead } from '../../src/engine/source/readHead';
 import { InputError } from '../../src/engine/errors';
 import { DATA, tempDir, writeTemp } from '../support/tempFiles';
@@ -119,6 +120,55 @@ test('an xlsx (zip signature) is read as a workbook: its first sheet, as UTF-8 C
 test('a missing file is an InputError naming it', async () => {
   const p = `${dir}/missing.csv`;
   await expect(inspectFile(p)).rejects.toThrow(`${p}: file not found`);
+});
+
+describe('utf8Chunks', () => {
+  /** Every chunk copied as it comes (each is valid only until the next is asked for). */
+  async function chunksOf(info: Awaited<ReturnType<typeof inspectFile>>, start?: number): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    for await (const chunk of utf8Chunks(info, start)) out.push(Buffer.from(chunk));
+    return out;
+  }
+
+  const openFiles = (): number => readdirSync('/proc/self/fd').length;
+
+  test('a range-scannable file: the bytes of openUtf8Stream from any start, BOM skipped, in 1 MiB chunks read into two buffers in turn', async () => {
+    const text = '\ufeff' + Array.from({ length: 150_000 }, (_, i) => `title ${i},é ${i}\n`).join('');
+    const p = writeTemp(dir, 'chunks.csv', text);
+    const info = await inspectFile(p);
+    expect(isRangeScannable(info)).toBe(true);
+    for (const start of [undefined, 0, 1, 3, 20, (1 << 20) + 5, info.size - 1, info.size]) {
+      const chunks = await chunksOf(info, start);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(await readUtf8(info, start));
+      expect(chunks.every((c) => c.length <= 1 << 20)).toBe(true);
+    }
+    expect((await chunksOf(info)).length).toBe(Math.ceil((info.size - 3) / (1 << 20)));
+    // The chunks handed out are views of two buffers, reused: the third is the first's buffer.
+    const views: Buffer[] = [];
+    for await (const chunk of utf8Chunks(info)) views.push(chunk);
+    expect(views[2].buffer).toBe(views[0].buffer);
+    expect(views[1].buffer).not.toBe(views[0].buffer);
+  });
+
+  test('a file that is not range-scannable (gzip, UTF-16) comes from openUtf8Stream', async () => {
+    const gz = await inspectFile(writeTemp(dir, 'chunks.csv.gz', gzipSync('title\nCook\n')));
+    expect(Buffer.concat(await chunksOf(gz)).toString('utf8')).toBe('title\nCook\n');
+    const u16 = await inspectFile(writeTemp(dir, 'chunks16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('title,café\n', 'utf16le')])));
+    expect(Buffer.concat(await chunksOf(u16)).toString('utf8')).toBe('title,café\n');
+  });
+
+  test('a caller that stops after the first chunk leaves no file open; a file gone is an InputError naming it', async () => {
+    const p = writeTemp(dir, 'stop.csv', 'x'.repeat(3 << 20));
+    const info = await inspectFile(p);
+    const before = openFiles();
+    for await (const chunk of utf8Chunks(info)) {
+      expect(chunk.length).toBe(1 << 20);
+      break;
+    }
+    expect(openFiles()).toBe(before);
+    const gone = { ...info, path: `${dir}/gone.csv` };
+    await expect(chunksOf(gone)).rejects.toThrow(new InputError('file not found', { file: gone.path }));
+  });
 });
 
 test('readHead returns at most maxBytes of UTF-8, BOM removed', async () => {

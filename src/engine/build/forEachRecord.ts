@@ -5,7 +5,7 @@ import { promises as fs } from 'fs';
 import { FieldCursor, nextLineStart, scanRecords } from '../scan/scanRecords';
 import { firstInvalidUtf8, invalidUtf8Error, locateByte, wholeCharactersEnd } from '../scan/utf8';
 import { openTable, type OpenedTable } from '../source/openTable';
-import { openUtf8Stream } from '../source/openText';
+import { utf8Chunks } from '../source/openText';
 import type { TableSource } from '../options';
 
 export interface TableRead {
@@ -113,28 +113,31 @@ async function scanTable(role: string, table: OpenedTable, span: TableSpan, onRe
     return outcome.next;
   };
 
-  // Bytes not scanned yet: the start of a record that did not fit (carried) and the chunks read
-  // since. A record longer than a chunk is rescanned from its start only when the bytes held for
-  // it have doubled, so a very long line costs O(length), not O(length² / chunk).
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Bytes not scanned yet, in one buffer reused for the whole read: the start of a record that
+  // did not fit (carried) and the chunks read since. A record longer than a chunk is rescanned
+  // from its start only when the bytes held for it have doubled, so a very long line costs
+  // O(length), not O(length² / chunk).
+  let window = Buffer.allocUnsafeSlow(0);
+  let held = 0;
   let carried = 0;
-  for await (const chunk of openUtf8Stream(table.info, span.from) as AsyncIterable<Buffer>) {
+  for await (const chunk of utf8Chunks(table.info, span.from)) {
     if (signal?.aborted) throw new CancelledError();
-    if (chunk.length === 0) continue;
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    if (pendingBytes < 2 * carried) continue;
-    const buf = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-    const next = scan(buf, false);
+    if (held + chunk.length > window.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * window.length, held + chunk.length, 2 * chunk.length));
+      grown.set(window.subarray(0, held));
+      window = grown;
+    }
+    window.set(chunk, held);
+    held += chunk.length;
+    if (held < 2 * carried) continue;
+    const next = scan(window.subarray(0, held), false);
     offset += next;
-    carried = buf.length - next;
+    carried = held - next;
     if (stopped) return { records, next: offset, line };
-    // Copy a short tail so the chunk it came from can go; keep a buffer that is all tail.
-    pending = carried === 0 ? [] : [next === 0 ? buf : Buffer.from(buf.subarray(next))];
-    pendingBytes = carried;
+    window.copyWithin(0, next, held);
+    held = carried;
   }
-  if (pendingBytes > 0) offset += scan(pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes), true);
+  if (held > 0) offset += scan(window.subarray(0, held), true);
   return { records, next: offset, line };
 }
 

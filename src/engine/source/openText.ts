@@ -322,6 +322,48 @@ class ToUtf8 extends Transform {
 const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
+ * openUtf8Stream's bytes as chunks that are valid only until the next one is asked for: a
+ * range-scannable file is read into two buffers in turn, the next chunk read while the caller
+ * scans the last, with no buffer allocated per chunk (a new 1 MiB buffer per chunk, freed soon
+ * after, left the reading thread's malloc arena resident at several times the data kept: ~30 MB
+ * more peak RSS on the bench set); other files come from openUtf8Stream. Errors are its errors.
+ */
+export async function* utf8Chunks(info: TextSourceInfo, start = 0): AsyncGenerator<Buffer> {
+  if (!isRangeScannable(info)) {
+    yield* openUtf8Stream(info, start) as AsyncIterable<Buffer>;
+    return;
+  }
+  const handle = await fsp.open(info.path, 'r').catch((error: unknown) => {
+    throw wrapStreamError(error, info.path, false);
+  });
+  const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK_BYTES), Buffer.allocUnsafeSlow(READ_CHUNK_BYTES)];
+  let position = Math.max(start, info.bomLength);
+  let next = 0;
+  const read = (): Promise<number> =>
+    handle.read(buffers[next], 0, READ_CHUNK_BYTES, position).then(
+      ({ bytesRead }) => bytesRead,
+      (error: unknown) => Promise.reject(wrapStreamError(error, info.path, false)),
+    );
+  let reading: Promise<number> | undefined = read();
+  try {
+    for (;;) {
+      const bytes = await reading;
+      reading = undefined;
+      if (bytes === 0) return;
+      const chunk = buffers[next].subarray(0, bytes);
+      position += bytes;
+      next ^= 1;
+      reading = read();
+      yield chunk;
+    }
+  } finally {
+    // A caller that stops early leaves a read under way: it ends before the file is closed.
+    await reading?.catch(() => undefined);
+    await handle.close();
+  }
+}
+
+/**
  * A stream of UTF-8 bytes for the whole file, BOM removed: gunzips gzip files (told by magic bytes),
  * transcodes non-UTF-8 encodings with iconv-lite, and writes an .xlsx file's chosen sheet as CSV. Errors (missing file, truncated gzip) arrive
  * as an 'error' event carrying an InputError that names the file.
