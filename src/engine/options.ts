@@ -78,6 +78,12 @@ export interface JoinOptions {
   /** Threads that read the wage table, at most; default one less than the number of CPU cores. */
   wageThreads?: number;
   /**
+   * What reading a byte of the related table costs in bytes of a cut wage file, which sizes the
+   * span the calling thread reads after it (WageThreading.relatedByteCost); default 1.3 (tests use
+   * 0, which gives the calling thread an equal share).
+   */
+  wageRelatedByteCost?: number;
+  /**
    * Answers each worker keeps cached, default 100,000 for CSV output and 50,000 for the other forms
    * (tests use a few, so the cache turns over).
    */

@@ -7,7 +7,7 @@ import { tempDir, writeTemp } from '../support/tempFiles';
 import { runEngineToArrays } from './runEngine';
 import { required } from '../../src/engine/build/buildJoinIndex';
 import { buildWageIndex } from '../../src/engine/build/buildWageIndex';
-import { startWageRows, type WageJob } from '../../src/engine/build/readWages';
+import { callerShare, RELATED_BYTE_COST, startWageRows, type WageJob } from '../../src/engine/build/readWages';
 import { VALUE_CHUNK_ROWS, VALUE_CHUNK_SHIFT } from '../../src/engine/values/median';
 
 /**
@@ -18,10 +18,13 @@ import { VALUE_CHUNK_ROWS, VALUE_CHUNK_SHIFT } from '../../src/engine/values/med
  */
 const ONE_THREAD: Partial<JoinOptions> = { wageThreadBytes: 0, wageSpanBytes: Number.MAX_SAFE_INTEGER };
 const SPANS: Partial<JoinOptions> = { wageThreadBytes: 0, wageSpanBytes: 1, wageThreads: 3 };
+/** Related bytes cost nothing: the calling thread reads the last of three equal spans itself. */
+const CALLER_SPAN: Partial<JoinOptions> = { wageThreadBytes: 0, wageSpanBytes: 1, wageThreads: 2, wageRelatedByteCost: 0 };
 const INLINE: Partial<JoinOptions> = { wageThreadBytes: Number.MAX_SAFE_INTEGER };
 const THREADED: [string, Partial<JoinOptions>][] = [
   ['one thread', ONE_THREAD],
   ['three threads, one span each', SPANS],
+  ['two threads and the calling thread, one span each', CALLER_SPAN],
 ];
 
 describe('wages read on threads of their own', () => {
@@ -37,6 +40,7 @@ describe('wages read on threads of their own', () => {
     [2, ...THREADED[0]],
     [1, ...THREADED[1]],
     [2, ...THREADED[1]],
+    [2, ...THREADED[2]],
   ] as [number, string, Partial<JoinOptions>][])('same rows as the reference and the same summary as inline, %i worker(s), %s', async (workers, _mode, threading) => {
     const options: JoinOptions = { ...data.options, workers };
     const [threaded, inline, reference] = await Promise.all([
@@ -57,12 +61,19 @@ describe('wages read on threads of their own', () => {
     const portable = await generateDataset(`${dir}/portable`, { seed: 12, queryRows: 2000, relatedRows: 2000, wageRows: 5000, quirks: 'portable' });
     expect(portable.options.wages.files).toHaveLength(1);
     const options: JoinOptions = { ...portable.options, workers: 2 };
-    const [spans, inline, reference] = await Promise.all([runEngineToArrays({ ...options, ...SPANS, wageThreads: 4 }), runEngineToArrays({ ...options, ...INLINE }), referenceJoinToArrays(options)]);
-    expect(spans.matched).toEqual(reference.matched);
-    expect(spans.unmatched).toEqual(reference.unmatched);
-    const { wallMs: _a, stageMs: _b, peakRssMB: _c, ...spansSummary } = spans.summary;
+    const [spans, caller, inline, reference] = await Promise.all([
+      runEngineToArrays({ ...options, ...SPANS, wageThreads: 4 }),
+      runEngineToArrays({ ...options, ...CALLER_SPAN }),
+      runEngineToArrays({ ...options, ...INLINE }),
+      referenceJoinToArrays(options),
+    ]);
     const { wallMs: _d, stageMs: _e, peakRssMB: _f, ...inlineSummary } = inline.summary;
-    expect(spansSummary).toEqual(inlineSummary);
+    for (const cut of [spans, caller]) {
+      expect(cut.matched).toEqual(reference.matched);
+      expect(cut.unmatched).toEqual(reference.unmatched);
+      const { wallMs: _a, stageMs: _b, peakRssMB: _c, ...cutSummary } = cut.summary;
+      expect(cutSummary).toEqual(inlineSummary);
+    }
   });
 
   /** Small tables with one broken table; the rest as in a working join. */
@@ -132,7 +143,8 @@ describe('wage spans', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const codes = ['35-2014', '15-2041'];
 
-  async function read(text: string, threads: number): Promise<{ parts: number; values: number[] }> {
+  /** relatedBytes 0: the calling thread reads a last span, as long as each thread's (RELATED_BYTE_COST aside). */
+  async function read(text: string, threads: number, relatedBytes = Number.MAX_SAFE_INTEGER): Promise<{ parts: number; values: number[] }> {
     const file = writeTemp(dir, `wages-${Math.random().toString(36).slice(2)}.csv`, text);
     const job: WageJob = {
       files: [file],
@@ -143,7 +155,7 @@ describe('wage spans', () => {
       topCodeValue: undefined,
       skipBadRows: false,
     };
-    const started = await startWageRows(job, { minBytes: 0, spanBytes: 1, maxThreads: threads });
+    const started = await startWageRows(job, { minBytes: 0, spanBytes: 1, maxThreads: threads, relatedByteCost: RELATED_BYTE_COST }, undefined, undefined, relatedBytes);
     const { rows, read: tableRead } = await started.result();
     const { index } = await buildWageIndex(rows, Uint8Array.of(1, 1));
     const values: number[] = [];
@@ -162,11 +174,34 @@ describe('wage spans', () => {
     }
   });
 
+  test('three threads and the calling thread read four spans whose rows are those of one thread', async () => {
+    for (const rows of [7, 40, 101]) {
+      const text = 'occ_code,area_title,a_median\n' + Array.from({ length: rows }, (_, i) => `${codes[i % 2]},${i % 3 ? 'Texas' : '"Ohio, USA"'},${i * 10}\n`).join('');
+      const [spans, one] = await Promise.all([read(text, 3, 0), read(text, 1)]);
+      expect(spans.parts).toBe(4);
+      expect(one.parts).toBe(1);
+      expect(spans.values).toEqual(one.values);
+    }
+    // One thread and the calling thread: two spans.
+    const text = 'occ_code,area_title,a_median\n' + '35-2014,Texas,5\n'.repeat(30);
+    expect((await read(text, 1, 0)).parts).toBe(2);
+  });
+
+  test("the calling thread's share ends its work with the threads'", () => {
+    // 199 MB of wages, 79 MB of related titles, one thread: the thread reads 151 MB, the caller 79 · 1.3 + 48.
+    expect(callerShare(199e6, 79e6, 1, 1.3)).toBe(48150000);
+    expect(callerShare(199e6, 0, 3, 1.3)).toBe(49750000);
+    // Related titles that take longer than the wages on a thread: the caller reads no span.
+    expect(callerShare(100e6, 100e6, 1, 1.3)).toBe(0);
+  });
+
   test('a cut inside a quoted field that spans lines: read again on one thread, same rows', async () => {
     // Every record holds a quoted two-line note, so most cuts fall inside one.
     const text = 'occ_code,area_title,note,a_median\n' + Array.from({ length: 60 }, (_, i) => `${codes[i % 2]},Texas,"line one\nline two, ${i}",${i}\n`).join('');
-    const [spans, one] = await Promise.all([read(text, 4), read(text, 1)]);
+    const [spans, withCaller, one] = await Promise.all([read(text, 4), read(text, 2, 0), read(text, 1)]);
     expect(spans.parts).toBe(1);
+    expect(withCaller.parts).toBe(1);
     expect(spans.values).toEqual(one.values);
+    expect(withCaller.values).toEqual(one.values);
   });
 });

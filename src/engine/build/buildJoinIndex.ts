@@ -1,3 +1,4 @@
+import { promises as fs } from 'fs';
 import type { BadRows } from '../join/badRows';
 import { type ColumnRequest } from '../dialect/columns';
 import type { ColumnNames, JoinOptions } from '../options';
@@ -41,7 +42,8 @@ export interface IndexFiles {
  * The small side of the join: codes, related titles above the threshold mapped to codes (with
  * path counts), then only the wage rows those codes can reach. The wage rows are read on threads
  * of their own (one big file in byte spans, one thread each) while this one reads the related
- * table, when the wage files are big enough (see WageThreading); errors and bad rows are reported
+ * table (and the calling thread reads a last span once that is read), when the wage files are big
+ * enough (see WageThreading); errors and bad rows are reported
  * as if read in order (codes, related, wages).
  */
 export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'codes' | 'wages'>, files: IndexFiles, settings: IndexSettings, signal?: AbortSignal, badRows?: BadRows, wageThreading: WageThreading = DEFAULT_WAGE_THREADING): Promise<JoinIndex> {
@@ -68,7 +70,8 @@ export async function buildJoinIndex(options: Pick<JoinOptions, 'related' | 'cod
     topCodeValue: settings.topCodeValue,
     skipBadRows: badRows?.skip ?? false,
   };
-  const wageRows = await startWageRows(wageJob, wageThreading, signal, badRows);
+  const relatedSizes = await Promise.all(files.related.map((f) => fs.stat(f).then((st) => st.size, () => 0)));
+  const wageRows = await startWageRows(wageJob, wageThreading, signal, badRows, relatedSizes.reduce((n, b) => n + b, 0));
 
   const titleBuilder = new TitleIndexBuilder(codeTable, settings, badRows);
   const scoreName = columns.relatedScore ?? 'score';

@@ -110,6 +110,7 @@ async function join(options: JoinOptions, sinks: JoinSinks): Promise<JoinSummary
     minBytes: options.wageThreadBytes ?? DEFAULT_WAGE_THREADING.minBytes,
     spanBytes: options.wageSpanBytes ?? DEFAULT_WAGE_THREADING.spanBytes,
     maxThreads: Math.max(1, options.wageThreads ?? DEFAULT_WAGE_THREADING.maxThreads),
+    relatedByteCost: options.wageRelatedByteCost ?? DEFAULT_WAGE_THREADING.relatedByteCost,
   };
   const build = () => buildJoinIndex(options, indexFiles, settings, signal, badRows, wageThreading);
   const { index, cache } = options.indexCache
