@@ -168,6 +168,8 @@ describe('utf8Chunks', () => {
     expect(openFiles()).toBe(before);
     const gone = { ...info, path: `${dir}/gone.csv` };
     await expect(chunksOf(gone)).rejects.toThrow(new InputError('file not found', { file: gone.path }));
+    // A directory opens, and its first read fails.
+    await expect(chunksOf({ ...info, path: dir })).rejects.toThrow(new InputError('is a directory', { file: dir }, 'a file'));
   });
 });
 

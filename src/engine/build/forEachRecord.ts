@@ -122,6 +122,7 @@ async function scanTable(role: string, table: OpenedTable, span: TableSpan, onRe
   let carried = 0;
   for await (const chunk of utf8Chunks(table.info, span.from)) {
     if (signal?.aborted) throw new CancelledError();
+    if (chunk.length === 0) continue;
     if (held + chunk.length > window.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(2 * window.length, held + chunk.length, 2 * chunk.length));
       grown.set(window.subarray(0, held));

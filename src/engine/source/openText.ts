@@ -339,16 +339,18 @@ export async function* utf8Chunks(info: TextSourceInfo, start = 0): AsyncGenerat
   const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK_BYTES), Buffer.allocUnsafeSlow(READ_CHUNK_BYTES)];
   let position = Math.max(start, info.bomLength);
   let next = 0;
-  const read = (): Promise<number> =>
+  // A read's error is its value until awaited: a rejection while the caller scans would be unhandled.
+  const read = (): Promise<number | InputError> =>
     handle.read(buffers[next], 0, READ_CHUNK_BYTES, position).then(
       ({ bytesRead }) => bytesRead,
-      (error: unknown) => Promise.reject(wrapStreamError(error, info.path, false)),
+      (error: unknown) => wrapStreamError(error, info.path, false),
     );
-  let reading: Promise<number> | undefined = read();
+  let reading: Promise<number | InputError> | undefined = read();
   try {
     for (;;) {
       const bytes = await reading;
       reading = undefined;
+      if (bytes instanceof InputError) throw bytes;
       if (bytes === 0) return;
       const chunk = buffers[next].subarray(0, bytes);
       position += bytes;
@@ -358,7 +360,7 @@ export async function* utf8Chunks(info: TextSourceInfo, start = 0): AsyncGenerat
     }
   } finally {
     // A caller that stops early leaves a read under way: it ends before the file is closed.
-    await reading?.catch(() => undefined);
+    await reading;
     await handle.close();
   }
 }
