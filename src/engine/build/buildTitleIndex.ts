@@ -79,8 +79,8 @@ export function readScore(cursor: FieldCursor, column: number, file: string, col
 
 /**
  * Accumulates related rows, then flattens them into a TitleIndex. Titles are keyed by their bytes
- * (FieldBytes): a related row makes no string unless a field needs one (doubled quotes, a non-ASCII
- * space at an edge, non-ASCII letters to lower-case).
+ * (FieldBytes): a related row makes no string unless a field needs one (doubled quotes, non-ASCII
+ * text to lower-case).
  */
 export class TitleIndexBuilder {
   /** Title key → title id (ids in order of first appearance). */

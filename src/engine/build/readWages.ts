@@ -131,14 +131,15 @@ export async function startWageRows(job: WageJob, threading: WageThreading, sign
 
   const plan = await planSpans(job, sizes, threading, relatedBytes);
   const spans = plan?.spans;
-  const threadSpans = plan ? spans!.slice(0, spans!.length - plan.callerSpans) : undefined;
-  const threads = threadSpans ? threadSpans.map((span) => startThread(job, signal, span)) : [startThread(job, signal)];
+  // The calling thread's span, when it has one, is the last.
+  const ownSpan = plan && plan.callerSpans > 0 ? plan.spans[plan.spans.length - 1] : undefined;
+  const threads = plan ? plan.spans.slice(0, plan.spans.length - plan.callerSpans).map((span) => startThread(job, signal, span)) : [startThread(job, signal)];
   const stop = () => threads.forEach((thread) => thread.stop());
   const result = async (): Promise<WagesRead> => {
     let replies: WageWorkerReply[];
     try {
-      const own = spans && plan!.callerSpans > 0 ? readOnThread({ job, span: spans[spans.length - 1] }, signal) : undefined;
-      replies = await Promise.all([...threads.map((thread) => thread.reply), ...(own ? [own] : [])]);
+      const own = ownSpan ? [readOnThread({ job, span: ownSpan }, signal)] : [];
+      replies = await Promise.all([...threads.map((thread) => thread.reply), ...own]);
     } catch (error) {
       stop();
       throw error;

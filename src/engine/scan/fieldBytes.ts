@@ -19,7 +19,7 @@ export const enum FieldFlag {
  * bytes, and flags. The bytes are exactly the UTF-8 of the trimmed text (what trimText gives:
  * ASCII spaces and the Unicode ones, NBSP, U+2000…, trimmed from the bytes too) unless Slow is
  * set: for a field with doubled quotes or, when matching case-insensitively, one with non-ASCII
- * letters (whose lower case only the string knows). A Slow field's start, end and hash mean
+ * characters (whose lower case only the string knows). A Slow field's start, end and hash mean
  * nothing.
  */
 export class FieldBytes {

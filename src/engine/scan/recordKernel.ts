@@ -10,7 +10,7 @@ type RecordFunction = (pos: number, to: number, delimiter: number, quote: number
  * The fast lane of the query scan, in WebAssembly (recordKernel.wat) over a ByteHeap: one call
  * per plain record splits its fields and trims, hashes and flags its title and location, the
  * work of scanRecords and two FieldBytes.read calls in JavaScript. A record it declines (an empty
- * line, a line break or doubled quote inside quotes, a lone CR, too few fields, a non-ASCII letter
+ * line, a line break or doubled quote inside quotes, a lone CR, too few fields, a non-ASCII byte
  * when matching case-insensitively, the end of the bytes) is scanRecords' to deliver, so that
  * every rule and error stays in one place.
  */

@@ -2,7 +2,7 @@
 ;; title and location trimmed, hashed and flagged exactly as scanRecords + FieldBytes.read do.
 ;; Anything else returns -1 and is left to them: an empty line, a lone CR, a line break inside
 ;; quotes, a doubled quote, text after a closing quote, a record cut by the end of the bytes,
-;; too few fields, a non-ASCII letter under `lower`.
+;; too few fields, a non-ASCII byte under `lower`.
 ;; Assembled by `npm run build:wasm` (wabt) into recordKernel.wasm.ts.
 (module
   (import "heap" "memory" (memory 0))
