@@ -38,6 +38,22 @@ test('an explicit headerRow picks that physical line', async () => {
   expect(t).toMatchObject({ headerLine: 3, dataLine: 4, header: ['title', 'code'] });
 });
 
+test('only the records up to the header are split: a header far down, after records of several lines, or inside a quoted field', async () => {
+  // 250 preamble records, each a quoted field over two lines: header line 501 is record 251.
+  const preamble = Array.from({ length: 250 }, (_, i) => `"note ${i}\ncontinued"\n`).join('');
+  const p = writeTemp(dir, 'far.csv', `${preamble}title,code\nCook,35-2014\n`);
+  const t = await openTable(p, { headerRow: 501 }, [title]);
+  expect(t).toMatchObject({ headerLine: 501, dataLine: 502, header: ['title', 'code'] });
+  expect(await readUtf8(t.info, t.dataOffset)).toBe('Cook,35-2014\n');
+  // Line 500 is the second line of record 250, not a record's start.
+  await expect(openTable(p, { headerRow: 500 }, [title])).rejects.toThrow(/header row 500 is blank or inside a quoted field/);
+  // Past the last line of a whole file: the lines it has, however far the limit reaches.
+  await expect(openTable(p, { headerRow: 900 }, [title])).rejects.toThrow(/header row 900 not found: the file has 503 lines/);
+  // One record per line: header line 301 is record 301, the last one split.
+  const lines = writeTemp(dir, 'far2.csv', `${'note\n'.repeat(300)}title,code\nCook,35-2014\n`);
+  expect(await openTable(lines, { headerRow: 301 }, [title])).toMatchObject({ headerLine: 301, dataLine: 302, header: ['title', 'code'] });
+});
+
 test('a header-only file is fine: zero data rows, data starts at the end', async () => {
   const p = writeTemp(dir, 'headonly.csv', 'title,code');
   const t = await openTable(p, {}, [title]);

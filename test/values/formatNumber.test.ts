@@ -80,7 +80,7 @@ describe('formatNumber', () => {
 describe('writeNumber: formatNumber as bytes', () => {
   test('the same text for edge values and 5,000 random integers and fractions', () => {
     const next = seededInts(3);
-    const values = [0, -0, 1, -1, 9, 10, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 53 + 2, 1e21, -1e21, 1.5e-7, 0.1 + 0.2, NaN, Infinity, -Infinity];
+    const values = [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, -(2 ** 31 - 1), -(2 ** 31), 2 ** 31 - 0.5, 2 ** 31 + 0.5, 2 ** 32, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 2 ** 53 + 2, 1e21, -1e21, 1.5e-7, 0.1 + 0.2, NaN, Infinity, -Infinity];
     for (let i = 0; i < 5000; i++) values.push((next(2) === 0 ? -1 : 1) * (i % 3 === 0 ? next(1e9) * 1e6 + next(1e6) : next(1e9) / 100));
     // Halves (written without a string): small, large, near 2^52 where they stop, and negative.
     values.push(0.5, -0.5, 1.5, 23468.5, -1234.5, 2 ** 52 - 0.5, -(2 ** 52 - 0.5), 2 ** 51 + 0.5, 2 ** 52, 2 ** 52 + 1, 0.25, 0.75, 2.25);

@@ -21,7 +21,7 @@ const CANDIDATES = [COMMA, TAB, SEMICOLON, PIPE];
 /** How many records sniffing and header detection look at. */
 const SNIFF_RECORDS = 500;
 /** The header must start within this many physical lines. */
-const HEADER_LINES = 200;
+export const HEADER_LINES = 200;
 
 const utf8 = new TextDecoder('utf-8');
 
