@@ -119,6 +119,27 @@ describe('RecordKernel: the WebAssembly fast lane of the query scan', () => {
     expect(compareAll(others.map((s, i) => `${i},${s}Chef${s},TX\n`).join(''), COMMA, [1, 2], false)).toEqual({ taken: others.length, records: others.length });
   });
 
+  test('fields of every length to 40, with a byte to mark at each place: the 16-byte blocks, the last partial one and the last word', () => {
+    const rows: string[] = [];
+    for (let length = 0; length <= 40; length++) {
+      const plain = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, length);
+      rows.push(`0,${plain},${plain}`);
+      for (let at = 0; at < length; at++) {
+        const put = (c: string) => plain.slice(0, at) + c + plain.slice(at + 1);
+        // a quote inside an unquoted field, a comma inside a quoted one (both must be quoted on
+        // output), a non-ASCII byte (Slow under lower case)
+        rows.push(`1,${at === 0 ? 'x' : put('"')},"${put(',')}"`, `2,${put('é').slice(0, length)},${put('Z')}`);
+      }
+    }
+    const text = rows.join('\n') + '\n';
+    for (const lower of [false, true]) {
+      const { taken, records } = compareAll(text, COMMA, [1, 2], lower);
+      expect(records).toBe(rows.length);
+      // Under lower case the rows with é are the decoded text's.
+      expect(taken).toBe(lower ? rows.length - rows.filter((r) => r.includes('é')).length : rows.length);
+    }
+  });
+
   test.each([
     ['comma', ',', COMMA, false],
     ['comma, lower case', ',', COMMA, true],

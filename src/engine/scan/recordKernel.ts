@@ -4,6 +4,9 @@ import type { FieldBytes } from './fieldBytes';
 import { RECORD_KERNEL } from './recordKernel.wasm';
 import { scanRecords, type FieldCursor, type ScanOptions, type ScanOutcome } from './scanRecords';
 
+/** The least heap offset of bytes the kernel scans (recordKernel.wat reads e - 16 .. e for a field s .. e). */
+export const MIN_BASE = 16;
+
 type RecordFunction = (pos: number, to: number, delimiter: number, quote: number, titleCol: number, locationCol: number, lower: number, out: number) => number;
 
 /**
@@ -45,6 +48,10 @@ export class RecordKernel {
     onPlain: () => void,
     onRecord: (cur: FieldCursor) => boolean,
   ): ScanOutcome {
+    // The kernel reads the 16 bytes that end at a field's end: bytes that lie closer to the
+    // heap's start (never so in a prober, whose kernel takes the heap's first region) are all
+    // scanRecords'.
+    if (base < MIN_BASE) return scanRecords(buf, opts, cursor, onRecord);
     const { dialect, to } = opts;
     const stopAt = opts.stopAt ?? to;
     cursor.setSource(buf, dialect.quote);
@@ -76,7 +83,8 @@ export class RecordKernel {
   }
 
   /**
-   * The record at pos of the bytes that lie at heap offset `base` (bytes pos .. to valid): fills
+   * The record at pos of the bytes that lie at heap offset `base` (at least MIN_BASE; bytes pos ..
+   * to valid): fills
    * title and location and returns the offset after its line terminator, or -1 when scanRecords
    * must take it. Offsets are the bytes' own, not the heap's.
    */

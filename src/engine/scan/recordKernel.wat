@@ -35,13 +35,14 @@
 
   ;; FieldBytes.read of the bytes s .. e: writes start, end, hash, flags at `at`; returns 1 when
   ;; only the decoded text can tell (a non-ASCII byte under `lower`), else 0.
-  ;; byteTable's helpers (lowerWord, mixWord, finishHash) and FieldBytes' zero-byte test are
-  ;; written out in place: Node 20's V8 does not inline calls between WebAssembly functions, and a
-  ;; call per word cost more than the field's whole scan.
+  ;; byteTable's helpers (lowerWord, mixWord, finishHash) are written out in place: Node 20's V8
+  ;; does not inline calls between WebAssembly functions, and a call per word cost more than the
+  ;; field's whole scan. The bytes are read in whole words and 16-byte blocks, never one at a time
+  ;; (a loop over the last 0 to 3 bytes, its length different for each field, cost ~9 ns a record).
   (func $field (param $s i32) (param $e i32) (param $lower i32) (param $at i32) (result i32)
-    (local $b i32) (local $w i32) (local $x i32) (local $low i32) (local $h i32) (local $k i32)
-    (local $tail i32) (local $shift i32) (local $marks i32) (local $high i32) (local $flags i32)
-    (local $length i32) (local $n i32)
+    (local $b i32) (local $w i32) (local $h i32) (local $k i32) (local $tail i32) (local $marks i32)
+    (local $high i32) (local $flags i32) (local $length i32) (local $n i32) (local $p i32) (local $keep i32)
+    (local $whole i32) (local $low i32) (local $v v128)
     ;; trim the spaces that trimText removes: 0x20, 0x09..0x0d, and the wide ones ($wideSpace)
     (block $trimmed (loop $front
       (br_if $trimmed (i32.ge_u (local.get $s) (local.get $e)))
@@ -74,25 +75,38 @@
       (if (i32.or (i32.or (i32.eq (local.get $b) (i32.const 0x3d)) (i32.eq (local.get $b) (i32.const 0x2b)))
                   (i32.or (i32.eq (local.get $b) (i32.const 0x2d)) (i32.eq (local.get $b) (i32.const 0x40))))
         (then (local.set $flags (i32.const 4))))))
+    ;; the marks (a comma, quote, LF or CR: CSV output must quote the field) and high bits
+    ;; (non-ASCII) of bytes s .. e, 16 at a time: whole blocks from s, then the 16 bytes that end
+    ;; at e, their lanes before the first byte not yet seen masked off. The bytes lie at heap
+    ;; offset 16 or more (RecordKernel.scan), so e - 16 is in the heap; no byte after e is read.
     (i32.store (local.get $at) (local.get $s))
     (i32.store offset=4 (local.get $at) (local.get $e))
     (local.set $length (i32.sub (local.get $e) (local.get $s)))
+    (local.set $p (local.get $s))
+    (loop $block
+      ;; the 16 bytes from p or, with fewer left, the 16 that end at e (lanes 16 - (e - p) .. 15 the
+      ;; bytes not yet seen)
+      (local.set $whole (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $e)))
+      (local.set $v (v128.load align=1 (select (local.get $p) (i32.sub (local.get $e) (i32.const 16)) (local.get $whole))))
+      (local.set $keep (select (i32.const 0xffff)
+        (i32.and (i32.const 0xffff) (i32.xor (i32.sub (i32.shl (i32.const 1) (i32.sub (i32.const 16) (i32.sub (local.get $e) (local.get $p)))) (i32.const 1)) (i32.const -1)))
+        (local.get $whole)))
+      (local.set $marks (i32.or (local.get $marks) (i32.and (local.get $keep) (i8x16.bitmask
+        (v128.or (v128.or (i8x16.eq (local.get $v) (v128.const i32x4 0x2c2c2c2c 0x2c2c2c2c 0x2c2c2c2c 0x2c2c2c2c))
+                          (i8x16.eq (local.get $v) (v128.const i32x4 0x22222222 0x22222222 0x22222222 0x22222222)))
+                 (v128.or (i8x16.eq (local.get $v) (v128.const i32x4 0x0a0a0a0a 0x0a0a0a0a 0x0a0a0a0a 0x0a0a0a0a))
+                          (i8x16.eq (local.get $v) (v128.const i32x4 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d))))))))
+      (local.set $high (i32.or (local.get $high) (i32.and (local.get $keep) (i8x16.bitmask (local.get $v)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br_if $block (i32.lt_u (local.get $p) (local.get $e))))
+    (if (i32.and (local.get $lower) (i32.ne (local.get $high) (i32.const 0))) (then (return (i32.const 1))))
+    ;; the hash: murmur3's block step on each whole word, then the last length & 3 bytes, taken
+    ;; from the word that ends at e (its other bytes shifted out)
     (local.set $h (i32.const 0x2c8f3b1d))
     (block $words (loop $word
       (br_if $words (i32.gt_u (i32.add (local.get $s) (i32.const 4)) (local.get $e)))
       (local.set $w (i32.load align=1 (local.get $s)))
-      ;; a comma, quote, LF or CR byte (CSV output must quote the field): (x - 0x01010101) & ~x
-      ;; has a high bit set where x has a zero byte, tested once at the end
-      (local.set $x (i32.xor (local.get $w) (i32.const 0x2c2c2c2c)))
-      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
-      (local.set $x (i32.xor (local.get $w) (i32.const 0x22222222)))
-      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
-      (local.set $x (i32.xor (local.get $w) (i32.const 0x0a0a0a0a)))
-      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
-      (local.set $x (i32.xor (local.get $w) (i32.const 0x0d0d0d0d)))
-      (local.set $marks (i32.or (local.get $marks) (i32.and (i32.sub (local.get $x) (i32.const 0x01010101)) (i32.xor (local.get $x) (i32.const -1)))))
       (if (local.get $lower) (then
-        (local.set $high (i32.or (local.get $high) (local.get $w)))
         ;; lowerWord
         (local.set $low (i32.and (local.get $w) (i32.const 0x7f7f7f7f)))
         (local.set $w (i32.or (local.get $w)
@@ -107,23 +121,20 @@
       (local.set $h (i32.add (i32.mul (i32.rotl (i32.xor (local.get $h) (local.get $k)) (i32.const 13)) (i32.const 5)) (i32.const 0xe6546b64)))
       (local.set $s (i32.add (local.get $s) (i32.const 4)))
       (br $word)))
-    (block $bytes (loop $byte
-      (br_if $bytes (i32.ge_u (local.get $s) (local.get $e)))
-      (local.set $b (i32.load8_u (local.get $s)))
-      (if (i32.or (i32.or (i32.eq (local.get $b) (i32.const 0x2c)) (i32.eq (local.get $b) (i32.const 0x22)))
-                  (i32.or (i32.eq (local.get $b) (i32.const 0x0a)) (i32.eq (local.get $b) (i32.const 0x0d))))
-        (then (local.set $marks (i32.const 0x80))))
-      (if (local.get $lower) (then
-        (local.set $high (i32.or (local.get $high) (local.get $b)))
-        (if (i32.lt_u (i32.sub (local.get $b) (i32.const 0x41)) (i32.const 26))
-          (then (local.set $b (i32.or (local.get $b) (i32.const 0x20)))))))
-      (local.set $tail (i32.or (local.get $tail) (i32.shl (local.get $b) (local.get $shift))))
-      (local.set $shift (i32.add (local.get $shift) (i32.const 8)))
-      (local.set $s (i32.add (local.get $s) (i32.const 1)))
-      (br $byte)))
-    (if (i32.and (local.get $high) (i32.const 0x80808080)) (then (return (i32.const 1))))
     ;; finishHash
-    (if (i32.and (local.get $length) (i32.const 3)) (then
+    (local.set $n (i32.and (local.get $length) (i32.const 3)))
+    (if (local.get $n) (then
+      (local.set $tail (i32.shr_u (i32.load align=1 (i32.sub (local.get $e) (i32.const 4))) (i32.sub (i32.const 32) (i32.shl (local.get $n) (i32.const 3)))))
+      (if (local.get $lower) (then
+        (local.set $w (local.get $tail))
+        (local.set $low (i32.and (local.get $w) (i32.const 0x7f7f7f7f)))
+        (local.set $tail (i32.or (local.get $w)
+          (i32.shr_u
+            (i32.and
+              (i32.and (i32.add (local.get $low) (i32.const 0x3f3f3f3f))
+                       (i32.xor (i32.add (local.get $low) (i32.const 0x25252525)) (i32.const -1)))
+              (i32.and (i32.xor (local.get $w) (i32.const -1)) (i32.const 0x80808080)))
+            (i32.const 2))))))
       (local.set $k (i32.mul (local.get $tail) (i32.const 0xcc9e2d51)))
       (local.set $h (i32.xor (local.get $h)
         (i32.mul (i32.rotl (local.get $k) (i32.const 15)) (i32.const 0x1b873593))))))
@@ -133,7 +144,7 @@
     (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 16))))
     (i32.store offset=8 (local.get $at) (local.get $h))
     (i32.store offset=12 (local.get $at)
-      (i32.or (local.get $flags) (select (i32.const 2) (i32.const 0) (i32.and (local.get $marks) (i32.const 0x80808080)))))
+      (i32.or (local.get $flags) (select (i32.const 2) (i32.const 0) (i32.ne (local.get $marks) (i32.const 0)))))
     (i32.const 0))
 
   ;; The record that starts at `pos` (bytes pos .. to are valid): writes at `out` start, end, hash,
