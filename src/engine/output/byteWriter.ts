@@ -125,6 +125,32 @@ export class ByteWriter {
     this.length = 0;
   }
 
+  /** Where the buffer lies in the heap (-1: not in it), for a kernel that writes rows itself. */
+  get heapOffset(): number {
+    return this.base;
+  }
+
+  /** Bytes written. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** Bytes the buffer holds. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Takes bytes written into the buffer by other means as written: the first `size` are the output. */
+  setSize(size: number): void {
+    if (!(size >= this.length && size <= this.buf.length)) throw new RangeError(`ByteWriter.setSize: ${size} outside ${this.length}..${this.buf.length}`);
+    this.length = size;
+  }
+
+  /** Room for at least `bytes` more (growing the buffer, whose heap offset may change). */
+  reserve(bytes: number): void {
+    if (this.length + bytes > this.buf.length) this.grow(this.length + bytes);
+  }
+
   /**
    * The bytes written, in a buffer of their own (its ArrayBuffer may be longer than the bytes), to
    * transfer: a spare handed back by reuseOutputBuffers or a new buffer, into which a heap region

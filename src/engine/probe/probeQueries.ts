@@ -2,7 +2,7 @@ import type { TitlePaths } from '../build/buildTitleIndex';
 import type { WageIndex } from '../build/buildWageIndex';
 import { titleKey, trimText } from '../build/titleKey';
 import type { UnmatchedReason } from '../options';
-import { ByteHeap, ConstantArena } from '../memory/byteHeap';
+import { ByteHeap, ConstantArena, takeBytes } from '../memory/byteHeap';
 import { ByteWriter } from '../output/byteWriter';
 import { neutralizeFormula, csvLine, jsonLine, matchedColumns, rowObject, UNMATCHED_COLUMNS, type RowFormat } from '../output/rowFormat';
 import { ByteTable, KeyFilter, NOT_FOUND, hashBytes, type ByteTableData } from '../scan/byteTable';
@@ -12,9 +12,10 @@ import { RecordKernel } from '../scan/recordKernel';
 import { FieldCursor, scanRecords, type ScanError, type ScanOptions } from '../scan/scanRecords';
 import { firstInvalidUtf8, locateByte } from '../scan/utf8';
 import { resolveState } from '../values/resolveState';
-import { stateById } from '../values/states';
+import { stateById, STATES } from '../values/states';
 import { Answer, answerTail, CsvAnswers, NO_CODE, NO_WAGE_ROWS, RecentMap, type CachedAnswer } from './answers';
 import { MatchComputer } from './computeMatch';
+import { QueryLane } from './queryLane';
 
 export const REASONS: readonly UnmatchedReason[] = [
   'unknown_state',
@@ -89,11 +90,16 @@ export interface InvalidUtf8 {
 /**
  * Bounded caches: a query table with millions of distinct pairs must not grow the heap. A
  * cached CSV answer (its tail, ~70 bytes on the bench set, and 24 bytes of slots in CsvAnswers)
- * costs ~100 bytes, so a full cache stays near 10 MB per worker; locations (by their bytes) take
- * at most ~5 MB.
+ * costs ~100 bytes, so a full cache stays near 10 MB per worker; locations take at most ~1 MB by
+ * their bytes (LOCATION_ENTRIES) and a Map of 200,000 by their text.
  */
 const CACHE_LIMIT = 200_000;
-const LOCATION_CACHE_BYTES = 4 * 1024 * 1024;
+/**
+ * Locations by their bytes: a table of fixed size, emptied when full, in the heap where the
+ * unmatched lane reads it (a query table names few locations: 247 in 15 M bench rows).
+ */
+const LOCATION_ENTRIES = 16 * 1024;
+const LOCATION_BYTES = 512 * 1024;
 /**
  * Answers are bigger than cached states; the hot pairs of a skewed query table fit in far fewer.
  * As objects (JSON tails, row values) in Maps, 75,000 took peak RSS with 2 workers from ~282 to
@@ -112,7 +118,7 @@ export class QueryProber {
   private readonly pathLists: ByteTable;
   private readonly titleFilter: KeyFilter;
   /** Location bytes → state id + 1 (0: no state); locations the bytes cannot key go to the Map. */
-  private readonly stateOfBytes = ByteTable.create(1024, 64 * 1024, false);
+  private readonly stateOfBytes: ByteTable;
   private readonly stateOfLocation = new Map<string, number>();
   /** Answers for CSV output, and as objects for the other formats (made on first use). */
   private csvAnswers: CsvAnswers | undefined;
@@ -130,11 +136,21 @@ export class QueryProber {
   private readonly matchedText = new ByteWriter(this.heap);
   private readonly unmatchedText = new ByteWriter(this.heap);
   private readonly unmatchedTails = new UnmatchedTails(this.heap);
+  /** Where the kernel writes the commonest unmatched rows itself (see QueryLane). */
+  private readonly lane: QueryLane | undefined;
   private readonly columns: string[];
 
   constructor(private readonly setup: ProbeSetup) {
+    const heap = this.heap;
+    // Zeroed regions of the heap where there is one (a region taken back may hold old bytes).
+    const region = (bytes: number): Uint8Array => takeBytes(heap, bytes).fill(0);
     this.pathLists = new ByteTable(setup.titleTable);
-    this.titleFilter = new KeyFilter(setup.titleTable);
+    this.titleFilter = new KeyFilter(setup.titleTable, (words) => {
+      const bits = region(words * 4);
+      return new Int32Array(bits.buffer, bits.byteOffset, words);
+    });
+    this.stateOfBytes = ByteTable.create(LOCATION_ENTRIES, LOCATION_BYTES, region);
+    this.lane = heap && this.unmatchedTails.laneTails && QueryLane.create(heap, this.titleFilter, this.stateOfBytes, this.unmatchedTails.laneTails);
     this.computer = new MatchComputer(setup.titles, setup.wages);
     this.columns = matchedColumns(setup.wages.columns);
   }
@@ -146,6 +162,8 @@ export class QueryProber {
     const [titleCol, locationCol] = request.columns;
     const needed = Math.max(titleCol, locationCol) + 1;
     const lower = this.setup.caseInsensitive;
+    /** The reason of a row whose title no related row knows (with includeSelf, it is its own related title). */
+    const refusedReason = this.setup.includeSelf ? 2 : 1;
     const row = this.row;
     row.cur = this.cursor;
     row.base = this.heap?.offsetOf(buf) ?? -1;
@@ -168,7 +186,7 @@ export class QueryProber {
         matched.addMatched(ordinal, row, answer);
         return;
       }
-      const reason = answer?.reason ?? (this.setup.includeSelf ? 2 : 1);
+      const reason = answer?.reason ?? refusedReason;
       reasons[reason]++;
       unmatched.addUnmatched(ordinal, row, stateId, reason);
     };
@@ -190,10 +208,18 @@ export class QueryProber {
     };
     const scan: ScanOptions = { dialect: request.dialect, from, to, final, stopAt, firstLine };
     const kernel = this.kernel;
+    // The lane writes CSV rows and no pair keys; ordinals only matter to the other formats.
+    const lane = request.formats.matched === 'csv' && request.formats.unmatched === 'csv' && !request.withPairKeys ? this.lane?.start(this.unmatchedText, refusedReason) : undefined;
     const outcome =
       kernel !== undefined && row.base >= 0
-        ? kernel.scan(buf, row.base, scan, this.cursor, request.columns, lower, row, () => emit(ordinalNext++), onRecord)
+        ? kernel.scan(buf, row.base, scan, this.cursor, request.columns, lower, row, () => emit(ordinalNext++), onRecord, lane)
         : scanRecords(buf, scan, this.cursor, onRecord);
+    if (lane !== undefined) {
+      const [unknownState, refused] = lane.rows();
+      reasons[0] += unknownState;
+      reasons[refusedReason] += refused;
+      unmatched.addRows(unknownState + refused);
+    }
     // The records delivered must be valid UTF-8: one native check over their bytes per call.
     const scannedEnd = tooFew ? tooFew.offset : outcome.next;
     const bad = firstInvalidUtf8(buf, from, scannedEnd);
@@ -217,12 +243,11 @@ export class QueryProber {
     const known = this.stateOfBytes.find(buf, field.start, field.end, field.hash, false);
     if (known !== NOT_FOUND) return known - 1;
     const id = this.stateOfText(row.locationText());
-    const length = field.end - field.start;
-    if (length > LOCATION_CACHE_BYTES) return id;
-    // The table starts small and grows up to its bounds (a query table names few locations, and
-    // a table sized for the bound would keep ~4 MB of randomly touched slots per worker resident).
-    if (this.stateOfBytes.size >= CACHE_LIMIT || this.stateOfBytes.data.count[1] + length > LOCATION_CACHE_BYTES) this.stateOfBytes.clear();
-    this.stateOfBytes.append(buf, field.start, field.end, field.hash, id + 1);
+    if (!this.stateOfBytes.add(buf, field.start, field.end, field.hash, id + 1)) {
+      // Full: emptied (a location longer than the whole table is only not kept).
+      this.stateOfBytes.clear();
+      this.stateOfBytes.add(buf, field.start, field.end, field.hash, id + 1);
+    }
     return id;
   }
 
@@ -338,6 +363,11 @@ class PartBuilder {
     }
   }
 
+  /** Rows the unmatched lane wrote into this part's bytes itself. */
+  addRows(count: number): void {
+    this.rows += count;
+  }
+
   addUnmatched(ordinal: number, row: QueryRow, stateId: number, reason: number): void {
     this.rows++;
     this.pairKeys?.push(pairKey(row.titleText(), row.locationText()));
@@ -398,6 +428,9 @@ class PartBuilder {
   }
 }
 
+/** Keys of UnmatchedTails: (state id + 1) · reasons + reason. */
+const TAIL_KEYS = (STATES.length + 1) * REASONS.length;
+
 /**
  * ",state,reason\n" per (state or none, reason), made once per prober (unmatched rows are most
  * rows), in the prober's heap when it has one.
@@ -407,9 +440,13 @@ class UnmatchedTails {
   /** Per tail, where it lies in the heap, or -1. */
   private readonly bases: number[] = [];
   private readonly arena: ConstantArena;
+  /** Per key, the heap offset and length of its tail (length 0: none yet), for the unmatched lane. */
+  readonly laneTails: Int32Array | undefined;
 
   constructor(private readonly heap: ByteHeap | undefined) {
     this.arena = new ConstantArena(heap);
+    const region = heap?.take(TAIL_KEYS * 2 * 4);
+    this.laneTails = region && new Int32Array(region.buffer, region.byteOffset, TAIL_KEYS * 2).fill(0);
   }
 
   write(text: ByteWriter, stateId: number, reason: number): void {
@@ -419,6 +456,10 @@ class UnmatchedTails {
       tail = this.arena.keep(Buffer.from(',' + csvLine([stateId < 0 ? '' : stateById(stateId).name, REASONS[reason]]), 'utf8'));
       this.tails[key] = tail;
       this.bases[key] = this.heap?.offsetOf(tail) ?? -1;
+      if (this.laneTails !== undefined && this.bases[key] >= 0) {
+        this.laneTails[2 * key] = this.bases[key];
+        this.laneTails[2 * key + 1] = tail.length;
+      }
     }
     text.writeBytes(tail, 0, tail.length, this.bases[key]);
   }

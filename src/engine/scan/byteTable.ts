@@ -91,18 +91,20 @@ export class ByteTable {
   private shift: number;
   private capacity: number;
 
-  /** A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory. */
-  static create(entries: number, bytes: number, shared: boolean): ByteTable {
+  /**
+   * A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory, a
+   * function in the zeroed regions it gives (such a table never grows: fill it with add, not append).
+   */
+  static create(entries: number, bytes: number, shared: boolean | ((bytes: number) => Uint8Array)): ByteTable {
     // Load 1/3 to 2/3: a miss (most lookups) probes ~3 slots, and the slots stay small enough to
     // share the cache with everything else a worker touches.
     const slots = 1 << Math.max(4, 32 - Math.clz32(Math.ceil(Math.max(1, entries) * 1.5) - 1));
-    const memory = (n: number) => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
-    return new ByteTable({
-      slots: new Int32Array(memory(slots * 2 * 4)),
-      entries: new Int32Array(memory(Math.max(1, entries) * 3 * 4)),
-      bytes: new Uint8Array(memory(Math.max(1, bytes))),
-      count: new Int32Array(memory(2 * 4)),
-    });
+    const memory = (n: number): Uint8Array => (typeof shared === 'function' ? shared(n) : new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)));
+    const ints = (n: number): Int32Array => {
+      const region = memory(n * 4);
+      return new Int32Array(region.buffer, region.byteOffset, n);
+    };
+    return new ByteTable({ slots: ints(slots * 2), entries: ints(Math.max(1, entries) * 3), bytes: memory(Math.max(1, bytes)), count: ints(2) });
   }
 
   /**
@@ -273,12 +275,15 @@ export class ByteTable {
  * query titles are in no related row, so most title lookups end here.
  */
 export class KeyFilter {
-  private readonly bits: Int32Array;
-  private readonly shift: number;
+  /** The bits, 32 positions a word; a position is the top bits of a key hash (see position()). */
+  readonly bits: Int32Array;
+  /** 32 − log2(positions). */
+  readonly shift: number;
 
-  constructor(table: ByteTableData) {
+  /** `words`: where to keep the bits (a zeroed array of that many words), when not in a new one. */
+  constructor(table: ByteTableData, words: (count: number) => Int32Array = (count) => new Int32Array(count)) {
     const positions = Math.max(1024, 2 ** (32 - Math.clz32(Math.max(1, 8 * table.count[0]) - 1)));
-    this.bits = new Int32Array(positions >>> 5);
+    this.bits = words(positions >>> 5);
     this.shift = Math.clz32(positions - 1);
     const slots = table.slots;
     for (let s = 0; s < slots.length; s += 2) {

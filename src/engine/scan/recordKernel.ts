@@ -8,6 +8,34 @@ import { scanRecords, type FieldCursor, type ScanOptions, type ScanOutcome } fro
 export const MIN_BASE = 16;
 
 type RecordFunction = (pos: number, to: number, delimiter: number, quote: number, titleCol: number, locationCol: number, lower: number, out: number) => number;
+type RunFunction = (pos: number, to: number, stopAt: number, delimiter: number, quote: number, titleCol: number, locationCol: number, lower: number, out: number, ctx: number) => number;
+
+/** What the kernel's `run` stopped at (recordKernel.wat). */
+const enum Run {
+  /** stopAt reached. */
+  Done = 0,
+  /** A record read, not the lane's: the caller's. */
+  Read = 1,
+  /** A record for scanRecords. */
+  Declined = 2,
+  /** The output has no room for the next row. */
+  NoRoom = 3,
+}
+
+/**
+ * The unmatched lane (recordKernel.wat's `run`): rows whose whole output the kernel writes itself,
+ * into an output whose room the lane's owner keeps in the context (QueryLane).
+ */
+export interface KernelLane {
+  /** Heap offset of the context the kernel reads and updates. */
+  readonly ctx: number;
+  /** Before a run: the output's place and room into the context. */
+  open(): void;
+  /** After a run: the output's length from the context. */
+  close(): void;
+  /** The output has no room for the next row: make some; false when the lane must stop. */
+  grow(): boolean;
+}
 
 /**
  * The fast lane of the query scan, in WebAssembly (recordKernel.wat) over a ByteHeap: one call
@@ -15,27 +43,35 @@ type RecordFunction = (pos: number, to: number, delimiter: number, quote: number
  * work of scanRecords and two FieldBytes.read calls in JavaScript. A record it declines (an empty
  * line, a line break or doubled quote inside quotes, a lone CR, too few fields, a non-ASCII byte
  * when matching case-insensitively, the end of the bytes) is scanRecords' to deliver, so that
- * every rule and error stays in one place.
+ * every rule and error stays in one place. With a lane (KernelLane), the kernel also writes the
+ * output rows that need nothing from JavaScript itself, record after record, in one call.
  */
 export class RecordKernel {
   private readonly record: RecordFunction;
-  /** Heap offset of the kernel's results: title start, end, hash, flags; then the location's. */
+  private readonly run: RunFunction;
+  /**
+   * Heap offset of the kernel's results: title start, end, hash, flags; then the location's; then
+   * what a run stopped at, the end of the record read there, and the rows it wrote.
+   */
   private readonly out: number;
   private readonly results: Int32Array;
 
   constructor(heap: ByteHeap) {
-    this.record = heap.instantiate(RECORD_KERNEL).record as RecordFunction;
+    const kernel = heap.instantiate(RECORD_KERNEL);
+    this.record = kernel.record as RecordFunction;
+    this.run = kernel.run as RunFunction;
     const region = heap.take(64);
     if (!region) throw new Error('RecordKernel: no room in the heap for its results');
     this.out = region.byteOffset;
-    this.results = new Int32Array(heap.buffer, this.out, 8);
+    this.results = new Int32Array(heap.buffer, this.out, 11);
   }
 
   /**
    * scanRecords over bytes that lie at heap offset `base`, the same records in the same order with
    * the same outcome, the kernel taking the plain ones: for those, `fields` gets the title and
    * location and onPlain is called; each record the kernel declines is scanRecords' (one call
-   * each, from its start), delivered to onRecord. `opts` is used for those calls.
+   * each, from its start), delivered to onRecord. `opts` is used for those calls. With a lane, the
+   * records it takes whole are written by the kernel and counted, not delivered.
    */
   scan(
     buf: Uint8Array,
@@ -47,7 +83,9 @@ export class RecordKernel {
     fields: { title: FieldBytes; location: FieldBytes },
     onPlain: () => void,
     onRecord: (cur: FieldCursor) => boolean,
+    withLane?: KernelLane,
   ): ScanOutcome {
+    let lane = withLane;
     // The kernel reads the 16 bytes that end at a field's end: bytes that lie closer to the
     // heap's start (never so in a prober, whose kernel takes the heap's first region) are all
     // scanRecords'.
@@ -61,7 +99,24 @@ export class RecordKernel {
     let line = opts.firstLine ?? 1;
     let records = 0;
     while (pos < stopAt) {
-      const next = this.next(base, pos, to, dialect, titleCol, locationCol, lower, fields.title, fields.location);
+      let next: number;
+      if (lane !== undefined) {
+        lane.open();
+        const status = this.run(base + pos, base + to, base + stopAt, dialect.delimiter, dialect.quote, titleCol, locationCol, lower ? 1 : 0, this.out, lane.ctx);
+        lane.close();
+        const r = this.results;
+        records += r[10];
+        line += r[10];
+        pos = r[8] - base;
+        if (status === Run.Done) break;
+        if (status === Run.NoRoom) {
+          if (!lane.grow()) lane = undefined;
+          continue;
+        }
+        next = status === Run.Read ? this.fill(base, fields.title, fields.location, r[9]) : -1;
+      } else {
+        next = this.next(base, pos, to, dialect, titleCol, locationCol, lower, fields.title, fields.location);
+      }
       if (next >= 0) {
         onPlain();
         records++;
@@ -90,7 +145,11 @@ export class RecordKernel {
    */
   next(base: number, pos: number, to: number, dialect: Dialect, titleCol: number, locationCol: number, lower: boolean, title: FieldBytes, location: FieldBytes): number {
     const next = this.record(base + pos, base + to, dialect.delimiter, dialect.quote, titleCol, locationCol, lower ? 1 : 0, this.out);
-    if (next < 0) return -1;
+    return next < 0 ? -1 : this.fill(base, title, location, next);
+  }
+
+  /** The fields of the record the kernel read, from its results; returns `next` as the bytes' offset. */
+  private fill(base: number, title: FieldBytes, location: FieldBytes, next: number): number {
     const r = this.results;
     title.start = r[0] - base;
     title.end = r[1] - base;

@@ -150,7 +150,7 @@
   ;; The record that starts at `pos` (bytes pos .. to are valid): writes at `out` start, end, hash,
   ;; flags of field titleCol, then of field locationCol; returns the offset after its line
   ;; terminator, or -1 for scanRecords to take it.
-  (func (export "record")
+  (func $record (export "record")
     (param $pos i32) (param $to i32) (param $delimiter i32) (param $quote i32)
     (param $titleCol i32) (param $locationCol i32) (param $lower i32) (param $out i32) (result i32)
     (local $i i32) (local $b i32) (local $s i32) (local $e i32) (local $fields i32) (local $m i32)
@@ -234,4 +234,103 @@
     (if (i32.or (i32.ge_u (local.get $titleCol) (local.get $fields)) (i32.ge_u (local.get $locationCol) (local.get $fields)))
       (then (return (i32.const -1))))
     (i32.add (local.get $i) (i32.const 1)))
+
+  ;; The unmatched lane: records from pos (before stopAt) whose whole output row is known without
+  ;; JavaScript are written here, one after another: the location's state is in the prober's
+  ;; location table (or it has none: unknown_state), the title is refused by the title filter (or
+  ;; the state is unknown), the row's two fields are plain neighbours ("title,location" or
+  ;; "title,\"location\"", copied as they are) and the tail for its (state, reason) is in the
+  ;; tail table. Returns a status, with `out` as for record and, from word 8 of `out`:
+  ;;   8: where the status applies (heap offset), 9: for status 1, the end of that record,
+  ;;   10: the rows written by this call;
+  ;; status 0: stopAt reached; 1: the record at word 8 is read (fields at `out`) but not the lane's;
+  ;; 2: record declines the record at word 8 (scanRecords'); 3: the output has no room for it.
+  ;; The context at $ctx, int32 words (set by the prober, see QueryLane):
+  ;;   0 title filter words, 1 its shift; 2 location slots, 3 their mask, 4 their shift,
+  ;;   5 location entries, 6 location key bytes; 7 tails: per key (state id + 1) * 4 + reason, the
+  ;;   tail's offset and length (0: none yet); 8 the reason of a refused title;
+  ;;   9 output start, 10 output length (updated), 11 output capacity;
+  ;;   12 rows written with reason 0, 13 with the refused title's reason (both added to).
+  (func (export "run")
+    (param $pos i32) (param $to i32) (param $stopAt i32) (param $delimiter i32) (param $quote i32)
+    (param $titleCol i32) (param $locationCol i32) (param $lower i32) (param $out i32) (param $ctx i32) (result i32)
+    (local $next i32) (local $h i32) (local $slot i32) (local $entry i32) (local $key i32)
+    (local $length i32) (local $i i32) (local $state i32) (local $reason i32) (local $at i32)
+    (local $from i32) (local $upto i32) (local $tail i32) (local $tailLength i32) (local $used i32)
+    (local $titleStart i32) (local $titleEnd i32) (local $locationStart i32) (local $locationEnd i32)
+    (i32.store offset=40 (local.get $out) (i32.const 0))
+    (loop $rows
+      (i32.store offset=32 (local.get $out) (local.get $pos))
+      (if (i32.ge_u (local.get $pos) (local.get $stopAt)) (then (return (i32.const 0))))
+      (local.set $next (call $record (local.get $pos) (local.get $to) (local.get $delimiter) (local.get $quote)
+        (local.get $titleCol) (local.get $locationCol) (local.get $lower) (local.get $out)))
+      (if (i32.lt_s (local.get $next) (i32.const 0)) (then (return (i32.const 2))))
+      (i32.store offset=36 (local.get $out) (local.get $next))
+      (local.set $titleStart (i32.load (local.get $out)))
+      (local.set $titleEnd (i32.load offset=4 (local.get $out)))
+      (local.set $locationStart (i32.load offset=16 (local.get $out)))
+      (local.set $locationEnd (i32.load offset=20 (local.get $out)))
+      ;; the location's state + 1 (0: none), from the location table
+      (local.set $h (i32.load offset=24 (local.get $out)))
+      (local.set $length (i32.sub (local.get $locationEnd) (local.get $locationStart)))
+      (local.set $slot (i32.shr_u (i32.mul (local.get $h) (i32.const 0x9e3779b1)) (i32.load offset=16 (local.get $ctx))))
+      (block $found (loop $probe
+        (local.set $at (i32.add (i32.load offset=8 (local.get $ctx)) (i32.shl (local.get $slot) (i32.const 3))))
+        (local.set $entry (i32.load offset=4 (local.get $at)))
+        (if (i32.eqz (local.get $entry)) (then (return (i32.const 1))))
+        (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (i32.load offset=12 (local.get $ctx))))
+        (br_if $probe (i32.ne (i32.load (local.get $at)) (local.get $h)))
+        (local.set $at (i32.add (i32.load offset=20 (local.get $ctx)) (i32.mul (i32.sub (local.get $entry) (i32.const 1)) (i32.const 12))))
+        (br_if $probe (i32.ne (i32.load offset=4 (local.get $at)) (local.get $length)))
+        (local.set $key (i32.add (i32.load offset=24 (local.get $ctx)) (i32.load (local.get $at))))
+        (local.set $i (i32.const 0))
+        (block $differ (loop $bytes
+          (br_if $found (i32.ge_u (local.get $i) (local.get $length)))
+          (br_if $differ (i32.ne (i32.load8_u (i32.add (local.get $key) (local.get $i)))
+                                 (i32.load8_u (i32.add (local.get $locationStart) (local.get $i)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $bytes)))
+        (br $probe)))
+      (local.set $state (i32.load offset=8 (local.get $at)))
+      ;; the reason: unknown_state, or a title the filter refuses
+      (local.set $reason (i32.const 0))
+      (if (local.get $state) (then
+        (local.set $i (i32.shr_u (i32.mul (i32.load offset=8 (local.get $out)) (i32.const 0x85ebca6b)) (i32.load offset=4 (local.get $ctx))))
+        (if (i32.and (i32.load (i32.add (i32.load (local.get $ctx)) (i32.shl (i32.shr_u (local.get $i) (i32.const 5)) (i32.const 2))))
+                     (i32.shl (i32.const 1) (i32.and (local.get $i) (i32.const 31))))
+          (then (return (i32.const 1))))
+        (local.set $reason (i32.load offset=32 (local.get $ctx)))))
+      ;; the row's first bytes: both fields as they lie, when CSV needs nothing done to them
+      (local.set $from (local.get $titleStart))
+      (local.set $upto (i32.const 0))
+      (if (i32.and
+            (i32.eqz (i32.and (i32.or (i32.load offset=12 (local.get $out)) (i32.load offset=28 (local.get $out))) (i32.const 7)))
+            (i32.and (i32.eq (local.get $locationStart) (i32.add (local.get $titleEnd) (i32.const 1)))
+                     (i32.eq (i32.load8_u (local.get $titleEnd)) (i32.const 0x2c))))
+        (then (local.set $upto (local.get $locationEnd))))
+      (if (i32.and
+            (i32.and (i32.eqz (i32.load offset=12 (local.get $out))) (i32.eq (i32.load offset=28 (local.get $out)) (i32.const 2)))
+            (i32.and (i32.eq (local.get $locationStart) (i32.add (local.get $titleEnd) (i32.const 2)))
+                     (i32.and (i32.eq (i32.load16_u (local.get $titleEnd)) (i32.const 0x222c))
+                              (i32.eq (i32.load8_u (local.get $locationEnd)) (i32.const 0x22)))))
+        (then (local.set $upto (i32.add (local.get $locationEnd) (i32.const 1)))))
+      (if (i32.eqz (local.get $upto)) (then (return (i32.const 1))))
+      (local.set $at (i32.add (i32.load offset=28 (local.get $ctx)) (i32.shl (i32.add (i32.shl (local.get $state) (i32.const 2)) (local.get $reason)) (i32.const 3))))
+      (local.set $tail (i32.load (local.get $at)))
+      (local.set $tailLength (i32.load offset=4 (local.get $at)))
+      (if (i32.eqz (local.get $tailLength)) (then (return (i32.const 1))))
+      (local.set $used (i32.load offset=40 (local.get $ctx)))
+      (local.set $length (i32.sub (local.get $upto) (local.get $from)))
+      (if (i32.gt_u (i32.add (i32.add (local.get $used) (local.get $length)) (local.get $tailLength)) (i32.load offset=44 (local.get $ctx)))
+        (then (return (i32.const 3))))
+      (local.set $at (i32.add (i32.load offset=36 (local.get $ctx)) (local.get $used)))
+      (memory.copy (local.get $at) (local.get $from) (local.get $length))
+      (memory.copy (i32.add (local.get $at) (local.get $length)) (local.get $tail) (local.get $tailLength))
+      (i32.store offset=40 (local.get $ctx) (i32.add (i32.add (local.get $used) (local.get $length)) (local.get $tailLength)))
+      (local.set $at (select (i32.add (local.get $ctx) (i32.const 48)) (i32.add (local.get $ctx) (i32.const 52)) (i32.eqz (local.get $reason))))
+      (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+      (i32.store offset=40 (local.get $out) (i32.add (i32.load offset=40 (local.get $out)) (i32.const 1)))
+      (local.set $pos (local.get $next))
+      (br $rows))
+    (i32.const 0))
 )
