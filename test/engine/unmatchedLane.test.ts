@@ -12,14 +12,14 @@ import { tempDir, writeTemp } from '../support/tempFiles';
  * JavaScript. Its CSV must be exactly what the rows, as objects (which never take the lane),
  * give as CSV lines, with the same counts, for rows that take every path: states known and
  * unknown, titles refused by the filter, passed by it and found, fields plain, trimmed, quoted,
- * guarded and non-ASCII; and past the 16 MB the output buffer starts with (the lane runs out of
+ * with quotes inside, guarded and non-ASCII; and past the 16 MB the output buffer starts with (the lane runs out of
  * room and the buffer grows).
  */
 describe('the unmatched lane writes the rows JavaScript would', () => {
   const dir = tempDir('salary-join-lane-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const TITLES = ['Chef', 'Cook', 'Head Chef', 'Unknown Title', 'Baker', '  Chef', 'Chef ', '"Chef, Head"', '=SUM(A1)', '-Cook', 'Café', 'CHEF', 'Line Cook', ''];
+  const TITLES = ['Chef', 'Cook', 'Head Chef', 'Unknown Title', 'Baker', '  Chef', 'Chef ', '"Chef, Head"', '" Baker, Head"', 'Chef "Big" Cook', ' Baker "Big"', '=SUM(A1)', '-Cook', 'Café', 'CHEF', 'Line Cook', ''];
   const LOCATIONS = ['TX', 'Texas', 'CA', '"Austin, TX"', '" Austin, TX"', '"Reno, NV "', 'Nowhere', '', '=cmd', '"Zürich, TX"', 'NV', ' CA', 'Ωmega', '"Tulsa, OK"'];
 
   async function setupFor(caseInsensitive: boolean, includeSelf: boolean): Promise<ProbeSetup> {

@@ -235,12 +235,32 @@
       (then (return (i32.const -1))))
     (i32.add (local.get $i) (i32.const 1)))
 
+  ;; Whether bytes s .. e hold a quote (0x22).
+  (func $hasQuote (param $s i32) (param $e i32) (result i32)
+    (block $none (loop $byte
+      (br_if $none (i32.ge_u (local.get $s) (local.get $e)))
+      (if (i32.eq (i32.load8_u (local.get $s)) (i32.const 0x22)) (then (return (i32.const 1))))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $byte)))
+    (i32.const 0))
+
+  ;; Bytes s .. e copied to `at`, in quotes when `quoted`; returns the end.
+  (func $put (param $at i32) (param $s i32) (param $e i32) (param $quoted i32) (result i32)
+    (if (local.get $quoted) (then
+      (i32.store8 (local.get $at) (i32.const 0x22))
+      (local.set $at (i32.add (local.get $at) (i32.const 1)))))
+    (memory.copy (local.get $at) (local.get $s) (i32.sub (local.get $e) (local.get $s)))
+    (local.set $at (i32.add (local.get $at) (i32.sub (local.get $e) (local.get $s))))
+    (if (local.get $quoted) (then
+      (i32.store8 (local.get $at) (i32.const 0x22))
+      (local.set $at (i32.add (local.get $at) (i32.const 1)))))
+    (local.get $at))
+
   ;; The unmatched lane: records from pos (before stopAt) whose whole output row is known without
   ;; JavaScript are written here, one after another: the location's state is in the prober's
   ;; location table (or it has none: unknown_state), the title is refused by the title filter (or
-  ;; the state is unknown), the row's two fields are plain neighbours ("title,location" or
-  ;; "title,\"location\"", copied as they are) and the tail for its (state, reason) is in the
-  ;; tail table. Returns a status, with `out` as for record and, from word 8 of `out`:
+  ;; the state is unknown), the row's two fields need nothing but quotes around them on output
+  ;; (see below) and the tail for its (state, reason) is in the tail table. Returns a status, with `out` as for record and, from word 8 of `out`:
   ;;   8: where the status applies (heap offset), 9: for status 1, the end of that record,
   ;;   10: the rows written by this call;
   ;; status 0: stopAt reached; 1: the record at word 8 is read (fields at `out`) but not the lane's;
@@ -256,7 +276,7 @@
     (param $titleCol i32) (param $locationCol i32) (param $lower i32) (param $out i32) (param $ctx i32) (result i32)
     (local $next i32) (local $h i32) (local $slot i32) (local $entry i32) (local $key i32)
     (local $length i32) (local $i i32) (local $state i32) (local $reason i32) (local $at i32)
-    (local $from i32) (local $upto i32) (local $tail i32) (local $tailLength i32) (local $used i32)
+    (local $upto i32) (local $tail i32) (local $tailLength i32) (local $used i32) (local $titleFlags i32) (local $locationFlags i32)
     (local $titleStart i32) (local $titleEnd i32) (local $locationStart i32) (local $locationEnd i32)
     (i32.store offset=40 (local.get $out) (i32.const 0))
     (loop $rows
@@ -300,31 +320,49 @@
                      (i32.shl (i32.const 1) (i32.and (local.get $i) (i32.const 31))))
           (then (return (i32.const 1))))
         (local.set $reason (i32.load offset=32 (local.get $ctx)))))
-      ;; the row's first bytes: both fields as they lie, when CSV needs nothing done to them
-      (local.set $from (local.get $titleStart))
+      ;; the row's first bytes: both fields as they lie when CSV needs nothing done to them (one
+      ;; copy), else each field's bytes, in quotes when they hold a comma and no quote (doubled
+      ;; quotes, a formula to guard or decoded text are JavaScript's)
+      (local.set $titleFlags (i32.load offset=12 (local.get $out)))
+      (local.set $locationFlags (i32.load offset=28 (local.get $out)))
       (local.set $upto (i32.const 0))
       (if (i32.and
-            (i32.eqz (i32.and (i32.or (i32.load offset=12 (local.get $out)) (i32.load offset=28 (local.get $out))) (i32.const 7)))
+            (i32.eqz (i32.and (i32.or (local.get $titleFlags) (local.get $locationFlags)) (i32.const 7)))
             (i32.and (i32.eq (local.get $locationStart) (i32.add (local.get $titleEnd) (i32.const 1)))
                      (i32.eq (i32.load8_u (local.get $titleEnd)) (i32.const 0x2c))))
         (then (local.set $upto (local.get $locationEnd))))
       (if (i32.and
-            (i32.and (i32.eqz (i32.load offset=12 (local.get $out))) (i32.eq (i32.load offset=28 (local.get $out)) (i32.const 2)))
+            (i32.and (i32.eqz (local.get $titleFlags)) (i32.eq (local.get $locationFlags) (i32.const 2)))
             (i32.and (i32.eq (local.get $locationStart) (i32.add (local.get $titleEnd) (i32.const 2)))
                      (i32.and (i32.eq (i32.load16_u (local.get $titleEnd)) (i32.const 0x222c))
                               (i32.eq (i32.load8_u (local.get $locationEnd)) (i32.const 0x22)))))
         (then (local.set $upto (i32.add (local.get $locationEnd) (i32.const 1)))))
-      (if (i32.eqz (local.get $upto)) (then (return (i32.const 1))))
+      (if (local.get $upto)
+        (then (local.set $length (i32.sub (local.get $upto) (local.get $titleStart))))
+        (else
+          (if (i32.and (i32.or (local.get $titleFlags) (local.get $locationFlags)) (i32.const 5)) (then (return (i32.const 1))))
+          (if (i32.and (local.get $titleFlags) (i32.const 2)) (then
+            (if (call $hasQuote (local.get $titleStart) (local.get $titleEnd)) (then (return (i32.const 1))))))
+          (if (i32.and (local.get $locationFlags) (i32.const 2)) (then
+            (if (call $hasQuote (local.get $locationStart) (local.get $locationEnd)) (then (return (i32.const 1))))))
+          ;; the bytes, a comma, and two quotes per quoted field
+          (local.set $length (i32.add
+            (i32.add (i32.sub (local.get $titleEnd) (local.get $titleStart)) (i32.sub (local.get $locationEnd) (local.get $locationStart)))
+            (i32.add (i32.const 1) (i32.add (i32.and (local.get $titleFlags) (i32.const 2)) (i32.and (local.get $locationFlags) (i32.const 2))))))))
       (local.set $at (i32.add (i32.load offset=28 (local.get $ctx)) (i32.shl (i32.add (i32.shl (local.get $state) (i32.const 2)) (local.get $reason)) (i32.const 3))))
       (local.set $tail (i32.load (local.get $at)))
       (local.set $tailLength (i32.load offset=4 (local.get $at)))
       (if (i32.eqz (local.get $tailLength)) (then (return (i32.const 1))))
       (local.set $used (i32.load offset=40 (local.get $ctx)))
-      (local.set $length (i32.sub (local.get $upto) (local.get $from)))
       (if (i32.gt_u (i32.add (i32.add (local.get $used) (local.get $length)) (local.get $tailLength)) (i32.load offset=44 (local.get $ctx)))
         (then (return (i32.const 3))))
       (local.set $at (i32.add (i32.load offset=36 (local.get $ctx)) (local.get $used)))
-      (memory.copy (local.get $at) (local.get $from) (local.get $length))
+      (if (local.get $upto)
+        (then (memory.copy (local.get $at) (local.get $titleStart) (local.get $length)))
+        (else
+          (local.set $i (call $put (local.get $at) (local.get $titleStart) (local.get $titleEnd) (i32.and (local.get $titleFlags) (i32.const 2))))
+          (i32.store8 (local.get $i) (i32.const 0x2c))
+          (drop (call $put (i32.add (local.get $i) (i32.const 1)) (local.get $locationStart) (local.get $locationEnd) (i32.and (local.get $locationFlags) (i32.const 2))))))
       (memory.copy (i32.add (local.get $at) (local.get $length)) (local.get $tail) (local.get $tailLength))
       (i32.store offset=40 (local.get $ctx) (i32.add (i32.add (local.get $used) (local.get $length)) (local.get $tailLength)))
       (local.set $at (select (i32.add (local.get $ctx) (i32.const 48)) (i32.add (local.get $ctx) (i32.const 52)) (i32.eqz (local.get $reason))))
