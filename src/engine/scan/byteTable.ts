@@ -92,19 +92,20 @@ export class ByteTable {
   private capacity: number;
 
   /**
-   * A table for up to `entries` keys of `bytes` bytes in all; `shared` puts it in shared memory, a
-   * function in the zeroed regions it gives (such a table never grows: fill it with add, not append).
+   * A table for up to `entries` keys of `bytes` bytes in all, in shared memory (`memory` true), in
+   * this thread's (false) or in the zeroed regions a function gives (such a table never grows:
+   * fill it with add, not append).
    */
-  static create(entries: number, bytes: number, shared: boolean | ((bytes: number) => Uint8Array)): ByteTable {
+  static create(entries: number, bytes: number, memory: boolean | ((bytes: number) => Uint8Array)): ByteTable {
     // Load 1/3 to 2/3: a miss (most lookups) probes ~3 slots, and the slots stay small enough to
     // share the cache with everything else a worker touches.
     const slots = 1 << Math.max(4, 32 - Math.clz32(Math.ceil(Math.max(1, entries) * 1.5) - 1));
-    const memory = (n: number): Uint8Array => (typeof shared === 'function' ? shared(n) : new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n)));
+    const region = (n: number): Uint8Array => (typeof memory === 'function' ? memory(n) : new Uint8Array(memory ? new SharedArrayBuffer(n) : new ArrayBuffer(n)));
     const ints = (n: number): Int32Array => {
-      const region = memory(n * 4);
-      return new Int32Array(region.buffer, region.byteOffset, n);
+      const r = region(n * 4);
+      return new Int32Array(r.buffer, r.byteOffset, n);
     };
-    return new ByteTable({ slots: ints(slots * 2), entries: ints(Math.max(1, entries) * 3), bytes: memory(Math.max(1, bytes)), count: ints(2) });
+    return new ByteTable({ slots: ints(slots * 2), entries: ints(Math.max(1, entries) * 3), bytes: region(Math.max(1, bytes)), count: ints(2) });
   }
 
   /**
