@@ -260,7 +260,8 @@
   ;; JavaScript are written here, one after another: the location's state is in the prober's
   ;; location table (or it has none: unknown_state), the title is refused by the title filter (or
   ;; the state is unknown), the row's two fields need nothing but quotes around them on output
-  ;; (see below) and the tail for its (state, reason) is in the tail table. Returns a status, with `out` as for record and, from word 8 of `out`:
+  ;; (see below) and the tail for its (state, reason) is in the tail table. Returns a status, with
+  ;; `out` as for record and, from word 8 of `out`:
   ;;   8: where the status applies (heap offset), 9: for status 1, the end of that record,
   ;;   10: the rows written by this call;
   ;; status 0: stopAt reached; 1: the record at word 8 is read (fields at `out`) but not the lane's;
