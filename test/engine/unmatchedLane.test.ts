@@ -76,4 +76,19 @@ describe('the unmatched lane writes the rows JavaScript would', () => {
     expect(unknownState + refused).toBeLessThan(csv.unmatched.rows);
     if (rows > 100_000) expect(csv.unmatched.bytes!.length).toBeGreaterThan(16 * 1024 * 1024);
   });
+
+  test('a lane row longer than the output buffer\'s room', async () => {
+    const setup = await setupFor(false, false);
+    // Its location seen before, its title refused: the lane's, and 20 MB, more than the 16 MB the
+    // unmatched buffer starts with.
+    const long = 'Unknown'.repeat(3 * 1024 * 1024);
+    const bytes = Buffer.from(`id,title,location\n0,Baker,TX\n1,${long},TX\n2,Baker,TX\n`, 'utf8');
+    const laneRows = jest.spyOn(QueryLane.prototype, 'rows');
+    const csv = probe(setup, bytes, 'csv');
+    const [, refused] = laneRows.mock.results[0].value as [number, number];
+    laneRows.mockRestore();
+    expect(refused).toBe(2);
+    const expected = ['Baker', long, 'Baker'].map((title) => `${title},TX,Texas,no_related_title_above_threshold\n`).join('');
+    expect(text(csv, 'unmatched') === expected).toBe(true);
+  });
 });

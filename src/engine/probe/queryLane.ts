@@ -22,9 +22,6 @@ const enum Ctx {
   Words,
 }
 
-/** The most bytes a lane row takes beyond its query fields: its tail (",state,reason\n"). */
-const TAIL_ROOM = 256;
-
 /**
  * The unmatched lane of a prober (see recordKernel.wat's `run`): the kernel writes the commonest
  * query rows whole, those whose state its location table knows (or that have none) and whose
@@ -86,9 +83,9 @@ export class QueryLane implements KernelLane {
     this.output!.setSize(this.words[Ctx.OutLength]);
   }
 
-  grow(): boolean {
+  grow(bytes: number): boolean {
     const output = this.output!;
-    output.reserve(Math.max(64 * 1024, output.capacity >> 2) + TAIL_ROOM);
+    output.reserve(bytes);
     return output.heapOffset >= 0;
   }
 

@@ -33,8 +33,8 @@ export interface KernelLane {
   open(): void;
   /** After a run: the output's length from the context. */
   close(): void;
-  /** The output has no room for the next row: make some; false when the lane must stop. */
-  grow(): boolean;
+  /** The output has no room for the next row, `bytes` long: make it; false when the lane must stop. */
+  grow(bytes: number): boolean;
 }
 
 /**
@@ -51,7 +51,8 @@ export class RecordKernel {
   private readonly run: RunFunction;
   /**
    * Heap offset of the kernel's results: title start, end, hash, flags; then the location's; then
-   * what a run stopped at, the end of the record read there, and the rows it wrote.
+   * what a run stopped at, the end of the record read there (or the bytes of the row with no
+   * room), and the rows it wrote.
    */
   private readonly out: number;
   private readonly results: Int32Array;
@@ -110,7 +111,7 @@ export class RecordKernel {
         pos = r[8] - base;
         if (status === Run.Done) break;
         if (status === Run.NoRoom) {
-          if (!lane.grow()) lane = undefined;
+          if (!lane.grow(r[9])) lane = undefined;
           continue;
         }
         next = status === Run.Read ? this.fill(base, fields.title, fields.location, r[9]) : -1;

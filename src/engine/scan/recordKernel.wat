@@ -262,7 +262,8 @@
   ;; the state is unknown), the row's two fields need nothing but quotes around them on output
   ;; (see below) and the tail for its (state, reason) is in the tail table. Returns a status, with
   ;; `out` as for record and, from word 8 of `out`:
-  ;;   8: where the status applies (heap offset), 9: for status 1, the end of that record,
+  ;;   8: where the status applies (heap offset), 9: for status 1, the end of that record, for
+  ;;   status 3, the bytes its row takes,
   ;;   10: the rows written by this call;
   ;; status 0: stopAt reached; 1: the record at word 8 is read (fields at `out`) but not the lane's;
   ;; 2: record declines the record at word 8 (scanRecords'); 3: the output has no room for it.
@@ -356,7 +357,9 @@
       (if (i32.eqz (local.get $tailLength)) (then (return (i32.const 1))))
       (local.set $used (i32.load offset=40 (local.get $ctx)))
       (if (i32.gt_u (i32.add (i32.add (local.get $used) (local.get $length)) (local.get $tailLength)) (i32.load offset=44 (local.get $ctx)))
-        (then (return (i32.const 3))))
+        (then
+          (i32.store offset=36 (local.get $out) (i32.add (local.get $length) (local.get $tailLength)))
+          (return (i32.const 3))))
       (local.set $at (i32.add (i32.load offset=36 (local.get $ctx)) (local.get $used)))
       (if (local.get $upto)
         (then (memory.copy (local.get $at) (local.get $titleStart) (local.get $length)))
