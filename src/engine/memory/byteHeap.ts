@@ -83,8 +83,14 @@ export class ByteHeap {
     return new WebAssembly!.Instance(new WebAssembly!.Module(module), { heap: { memory: this.memory } }).exports;
   }
 
+  /** A region of `count` zeroed int32 (a region taken back may hold old bytes), or undefined. */
+  takeInts(count: number): Int32Array | undefined {
+    const region = this.take(count * 4);
+    return region && new Int32Array(this.buffer, region.byteOffset, count).fill(0);
+  }
+
   /** Where bytes[0] lies in the heap, or -1 when `bytes` are not in it. */
-  offsetOf(bytes: Uint8Array): number {
+  offsetOf(bytes: ArrayBufferView): number {
     return bytes.buffer === this.buffer ? bytes.byteOffset : -1;
   }
 

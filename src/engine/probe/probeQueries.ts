@@ -142,14 +142,10 @@ export class QueryProber {
 
   constructor(private readonly setup: ProbeSetup) {
     const heap = this.heap;
-    // Zeroed regions of the heap where there is one (a region taken back may hold old bytes).
-    const region = (bytes: number): Uint8Array => takeBytes(heap, bytes).fill(0);
     this.pathLists = new ByteTable(setup.titleTable);
-    this.titleFilter = new KeyFilter(setup.titleTable, (words) => {
-      const bits = region(words * 4);
-      return new Int32Array(bits.buffer, bits.byteOffset, words);
-    });
-    this.stateOfBytes = ByteTable.create(LOCATION_ENTRIES, LOCATION_BYTES, region);
+    // In the heap where there is one, for the unmatched lane (zeroed: a region taken back may hold old bytes).
+    this.titleFilter = new KeyFilter(setup.titleTable, (words) => heap?.takeInts(words) ?? new Int32Array(words));
+    this.stateOfBytes = ByteTable.create(LOCATION_ENTRIES, LOCATION_BYTES, (bytes) => takeBytes(heap, bytes).fill(0));
     this.lane = heap && this.unmatchedTails.laneTails && QueryLane.create(heap, this.titleFilter, this.stateOfBytes, this.unmatchedTails.laneTails);
     this.computer = new MatchComputer(setup.titles, setup.wages);
     this.columns = matchedColumns(setup.wages.columns);
@@ -445,8 +441,7 @@ class UnmatchedTails {
 
   constructor(private readonly heap: ByteHeap | undefined) {
     this.arena = new ConstantArena(heap);
-    const region = heap?.take(TAIL_KEYS * 2 * 4);
-    this.laneTails = region && new Int32Array(region.buffer, region.byteOffset, TAIL_KEYS * 2).fill(0);
+    this.laneTails = heap?.takeInts(TAIL_KEYS * 2);
   }
 
   write(text: ByteWriter, stateId: number, reason: number): void {

@@ -31,22 +31,19 @@ const enum Ctx {
  */
 export class QueryLane implements KernelLane {
   readonly ctx: number;
-  private readonly words: Int32Array;
   private output: ByteWriter | undefined;
 
-  private constructor(heap: ByteHeap, region: Uint8Array) {
-    this.ctx = region.byteOffset;
-    this.words = new Int32Array(heap.buffer, region.byteOffset, Ctx.Words);
+  private constructor(private readonly words: Int32Array) {
+    this.ctx = words.byteOffset;
   }
 
   /** A lane over these parts, or undefined when one of them is not in the heap. */
   static create(heap: ByteHeap, filter: KeyFilter, locations: ByteTable, tails: Int32Array): QueryLane | undefined {
     const { slots, entries, bytes } = locations.data;
-    const offsets = [filter.bits, slots, entries, bytes, tails].map((a) => heap.offsetOf(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
-    const region = heap.take(Ctx.Words * 4);
-    if (region === undefined || offsets.some((offset) => offset < 0)) return undefined;
-    const lane = new QueryLane(heap, region);
-    const w = lane.words;
+    const offsets = [filter.bits, slots, entries, bytes, tails].map((a) => heap.offsetOf(a));
+    const w = heap.takeInts(Ctx.Words);
+    if (w === undefined || offsets.some((offset) => offset < 0)) return undefined;
+    const lane = new QueryLane(w);
     w[Ctx.FilterBits] = offsets[0];
     w[Ctx.FilterShift] = filter.shift;
     w[Ctx.LocationSlots] = offsets[1];

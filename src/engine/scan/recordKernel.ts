@@ -61,10 +61,10 @@ export class RecordKernel {
     const kernel = heap.instantiate(RECORD_KERNEL);
     this.record = kernel.record as RecordFunction;
     this.run = kernel.run as RunFunction;
-    const region = heap.take(64);
-    if (!region) throw new Error('RecordKernel: no room in the heap for its results');
-    this.out = region.byteOffset;
-    this.results = new Int32Array(heap.buffer, this.out, 11);
+    const results = heap.takeInts(11);
+    if (!results) throw new Error('RecordKernel: no room in the heap for its results');
+    this.results = results;
+    this.out = results.byteOffset;
   }
 
   /**
